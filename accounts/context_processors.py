@@ -1,0 +1,26 @@
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+
+from .roles import ROLE_HOME, Role
+
+
+def navigation(request):
+    """The establishment shown in the header and one menu entry per role the person holds."""
+    tenant = getattr(request, "tenant", None) or getattr(connection, "tenant", None)
+    is_public = getattr(tenant, "schema_name", "public") == "public"
+    items = []
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        for role, url_name in ROLE_HOME.items():
+            if user.has_role(role):
+                try:
+                    items.append({"label": Role(role).label, "url": reverse(url_name), "role": role})
+                except NoReverseMatch:  # e.g. the operator page does not exist on an establishment's site
+                    continue
+        if user.has_role(Role.DIRECTION) and not is_public:
+            items.append({"label": "Personnes", "url": reverse("people_list"), "role": "people"})
+    return {
+        "etablissement": None if is_public else tenant,
+        "is_public_site": is_public,
+        "nav_items": items,
+    }

@@ -1,0 +1,27 @@
+"""What an establishment's site serves (<schema>.<base domain>)."""
+
+from django.urls import include, path
+
+from accounts import views as accounts_views
+from entreprise import views as entreprise_views
+from evaluations import views as evaluations_views
+from livret import views as livret_views
+from tenants import views as tenants_views
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("comptes/", include("allauth.urls")),
+    path("direction/", accounts_views.direction_home, name="direction_home"),
+    path("direction/personnes/", accounts_views.people, name="people_list"),
+    path("direction/personnes/inviter/", accounts_views.invite, name="people_invite"),
+    path("formateur/", evaluations_views.formateur_home, name="formateur_home"),
+    path("apprenant/", livret_views.apprenant_home, name="apprenant_home"),
+    path("tuteur/", entreprise_views.tuteur_home, name="tuteur_home"),
+    path("inspection/", livret_views.inspecteur_home, name="inspecteur_home"),
+    path("etablissement/logo/", tenants_views.logo, name="etablissement_logo"),
+    path("sante/", tenants_views.health, name="health"),
+]
+
+handler403 = "tenants.views.error_403"
+handler404 = "tenants.views.error_404"
+handler500 = "tenants.views.error_500"

@@ -1,0 +1,16 @@
+"""What the public site serves (the base domain): the platform's front page and the operators' space."""
+
+from django.urls import include, path
+
+from tenants import views
+
+urlpatterns = [
+    path("", views.public_home, name="home"),
+    path("comptes/", include("allauth.urls")),
+    path("operateur/", views.operateur_home, name="operateur_home"),
+    path("sante/", views.health, name="health"),
+]
+
+handler403 = "tenants.views.error_403"
+handler404 = "tenants.views.error_404"
+handler500 = "tenants.views.error_500"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EntrepriseConfig(AppConfig):
+    name = "entreprise"
+    verbose_name = "Entreprise"

@@ -1,0 +1,14 @@
+from django.shortcuts import render
+
+from accounts.access import role_required
+from accounts.roles import Role
+
+
+@role_required(Role.APPRENANT)
+def apprenant_home(request):
+    return render(request, "livret/apprenant_home.html")
+
+
+@role_required(Role.INSPECTEUR)
+def inspecteur_home(request):
+    return render(request, "livret/inspecteur_home.html")

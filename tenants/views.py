@@ -1,0 +1,53 @@
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+
+from accounts.access import role_required
+from accounts.roles import Role
+
+from .selectors import etablissement_list
+
+
+def public_home(request):
+    return render(request, "tenants/public_home.html")
+
+
+@role_required(Role.OPERATEUR)
+def operateur_home(request):
+    return render(request, "tenants/operateur_home.html", {"etablissements": etablissement_list()})
+
+
+@cache_control(private=True, max_age=3600)
+def logo(request):
+    logo = request.tenant.logo
+    if not logo:
+        raise Http404("Pas de logo.")
+    try:
+        return FileResponse(logo.open("rb"))
+    except FileNotFoundError:
+        raise Http404("Pas de logo.") from None
+
+
+def health(request):
+    """For load balancers: the database answers, and which schema this host maps to."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "schema": connection.schema_name})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # No context processors: the failure may come from the database itself.
+    from django.template.loader import get_template
+
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(get_template("500.html").render())
