@@ -142,7 +142,6 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "request_login_code": "20/m/ip,3/m/key",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[cpro] "
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cpro <no-reply@cpro.local>")
 
 SESSION_COOKIE_HTTPONLY = True
