@@ -67,6 +67,9 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"invitation de {self.email}"
+
 
 class AuditEvent(models.Model):
     """An append-only trace of sensitive changes (accounts, roles, establishments)."""
@@ -80,3 +83,6 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"

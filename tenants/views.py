@@ -46,8 +46,7 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # No context processors: the failure may come from the database itself.
-    from django.template.loader import get_template
-
     from django.http import HttpResponseServerError
+    from django.template.loader import get_template
 
     return HttpResponseServerError(get_template("500.html").render())

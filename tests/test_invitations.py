@@ -49,7 +49,8 @@ def test_the_invitee_sets_a_password_then_logs_in(direction, alpha, django_captu
     form_page = invitee.get(link, follow=True)
     assert form_page.status_code == 200
     action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
-    response = invitee.post(action, {"password1": "Un-Mot-de-passe-solide-42", "password2": "Un-Mot-de-passe-solide-42"})
+    new_password = "Un-Mot-de-passe-solide-42"
+    response = invitee.post(action, {"password1": new_password, "password2": new_password})
     assert response.status_code == 302
     connection.set_schema_to_public()
     fresh = host_client("alpha.localhost")

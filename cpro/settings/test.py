@@ -10,3 +10,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Views' tasks run in-process; tests/test_celery_tenancy.py starts a real worker (memory and Redis brokers).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,70 @@
+"""Browser tests: Playwright drives the system Chromium against a live server.
+
+The live server only sees committed data, so each test gets a throwaway establishment (cloned from the
+template in under a second) that is dropped afterwards: the session's alpha and beta stay untouched.
+"""
+
+import os
+import shutil
+import uuid
+
+import pytest
+from django.db import connection
+
+from demo.services import DEMO_PEOPLE
+from tenants.models import Etablissement
+from tenants.services import etablissement_create, public_ensure
+from tenants.validators import uai_check_letter
+
+from ..conftest import PASSWORD, make_person
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium est absent en CI : .ci/run doit l'installer (apt-get install chromium).")
+        pytest.skip("Chromium absent : sudo apt-get install chromium pour lancer les tests navigateur.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"],
+    }
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """A fresh establishment on <schema>.localhost:<port>, with the demo's people (one per role)."""
+    schema = f"e2e_{uuid.uuid4().hex[:8]}"
+    host = f"{schema.replace('_', '-')}.localhost"
+    number = f"{uuid.uuid4().int % 10_000_000:07d}"
+    connection.set_schema_to_public()
+    public_ensure()
+    etablissement = etablissement_create(
+        schema=schema, name="CFA Navigateur", uai=number + uai_check_letter(number),
+        domain=host, admin_email="admin@e2e.test", admin_password=PASSWORD,
+    )
+    for email, roles, *_ in DEMO_PEOPLE:
+        make_person(etablissement, roles, email=email)
+    connection.set_schema_to_public()
+    port = live_server.url.rsplit(":", 1)[1]
+    yield f"http://{host}:{port}"
+    connection.set_schema_to_public()
+    Etablissement.objects.get(schema_name=schema).delete(force_drop=True)
+
+
+@pytest.fixture
+def login_as(page, site):
+    def _login(email: str, password: str = PASSWORD):
+        page.goto(f"{site}/comptes/login/")
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        return page
+
+    return _login
+
+
