@@ -15,6 +15,10 @@ def embedded_database(base_dir: Path) -> dict:
     data_dir = Path(os.environ.get("CPRO_DATA_DIR", base_dir / ".data"))
     data_dir.mkdir(parents=True, exist_ok=True)
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    if os.geteuid() == 0:
+        # PostgreSQL refuses to run as root: pgserver then creates a `pgserver` system user with useradd,
+        # which lives in /usr/sbin, often missing from a plain user's PATH.
+        os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
     import pgserver
 
     server = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")

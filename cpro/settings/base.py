@@ -59,6 +59,7 @@ SHARED_APPS = [
     "allauth.account",
     "django_htmx",
     "accounts",
+    "referentiels",  # the national catalogue, shared by every establishment (public is on the search path)
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -68,7 +69,6 @@ TENANT_APPS = [
     "allauth",
     "allauth.account",
     "accounts",
-    "referentiels",
     "evaluations",
     "entreprise",
     "livret",
