@@ -12,6 +12,7 @@ from tenants.services import etablissement_create
 
 DEMO_SCHEMA = "demo"
 DEMO_PASSWORD = "cpro-demo-2026"
+DEMO_OPERATOR = "operateur@demo.cpro.local"  # on the public site (http://localhost:8000/)
 DEMO_PEOPLE = [
     # email, roles, first name, last name
     ("direction@demo.cpro.local", [Role.DIRECTION], "Claire", "Martin"),
@@ -27,7 +28,10 @@ def demo_domain() -> str:
 
 
 def demo_seed() -> Etablissement:
-    """Create the demo establishment and its people; running it again changes nothing."""
+    """Create the demo establishment, its people and a platform operator; running it again changes nothing."""
+    if not User.objects.filter(email=DEMO_OPERATOR).exists():  # the public schema's users are operators
+        user_create(email=DEMO_OPERATOR, roles=[Role.OPERATEUR], first_name="Opérateur", last_name="Démo",
+                    password=DEMO_PASSWORD)
     etablissement = Etablissement.objects.filter(schema_name=DEMO_SCHEMA).first()
     direction_email, _, first, last = DEMO_PEOPLE[0]
     if etablissement is None:

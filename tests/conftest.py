@@ -19,7 +19,7 @@ from tenants.services import platform_migrate, public_ensure
 PASSWORD = "mot-de-passe-de-test"
 TENANTS = {
     "alpha": ("CFA Alpha", "alpha.localhost", "0841234K"),
-    "beta": ("Lycée Beta", "beta.localhost", "0750000T"),
+    "beta": ("Lycée Beta", "beta.localhost", "0691234S"),
 }
 PUBLIC_HOST = "localhost"
 

@@ -3,7 +3,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from demo.services import DEMO_PASSWORD, DEMO_PEOPLE, demo_domain, demo_seed
+from demo.services import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_PEOPLE, demo_domain, demo_seed
 from tenants.selectors import domain_base_url
 
 
@@ -23,3 +23,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Démonstration : {domain_base_url(demo_domain())} (mot de passe {DEMO_PASSWORD})")
         for email, roles, *_ in DEMO_PEOPLE:
             self.stdout.write(f"  {email:<32} {', '.join(roles)}")
+        self.stdout.write(f"Opérateur de la plateforme : {domain_base_url(settings.CPRO_BASE_DOMAIN)} ({DEMO_OPERATOR})")

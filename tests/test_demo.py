@@ -1,0 +1,32 @@
+"""The demo that `make run` seeds: only on the embedded default, idempotent, one account per role."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from accounts.models import User
+from demo.services import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_PEOPLE, demo_seed
+from tenants.models import Etablissement
+
+
+def test_the_demo_has_one_account_per_role_and_an_operator_and_can_be_seeded_twice(public, settings):
+    settings.CPRO_BASE_DOMAIN = "localhost"
+    demo_seed()
+    demo_seed()
+    demo = Etablissement.objects.get(schema_name="demo")
+    assert demo.domains.get().domain == "demo.localhost"
+    assert User.objects.get(email=DEMO_OPERATOR).roles == ["operateur"]
+    with tenant_context(demo):
+        for email, roles, *_ in DEMO_PEOPLE:
+            user = User.objects.get(email=email)
+            assert user.roles == roles and user.check_password(DEMO_PASSWORD)
+        assert User.objects.count() == len(DEMO_PEOPLE)
+    connection.set_schema_to_public()
+
+
+def test_the_demo_is_never_seeded_outside_the_embedded_default(public, settings):
+    settings.CPRO_EMBEDDED = False
+    with pytest.raises(SystemExit):
+        call_command("seed_demo")
+    assert not Etablissement.objects.filter(schema_name="demo").exists()
