@@ -23,4 +23,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Démonstration : {domain_base_url(demo_domain())} (mot de passe {DEMO_PASSWORD})")
         for email, roles, *_ in DEMO_PEOPLE:
             self.stdout.write(f"  {email:<32} {', '.join(roles)}")
-        self.stdout.write(f"Opérateur de la plateforme : {domain_base_url(settings.CPRO_BASE_DOMAIN)} ({DEMO_OPERATOR})")
+        public_url = domain_base_url(settings.CPRO_BASE_DOMAIN)
+        self.stdout.write(f"Opérateur de la plateforme : {public_url} ({DEMO_OPERATOR})")
