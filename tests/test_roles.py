@@ -76,3 +76,14 @@ def test_a_person_without_role_is_told_so(alpha):
     response = client.get("/")
     assert response.status_code == 403
     assert "Aucun rôle" in response.content.decode()
+
+
+def test_the_people_list_runs_a_constant_number_of_queries(as_role, alpha, django_assert_max_num_queries):
+    client = as_role(Role.DIRECTION)
+    for i in range(30):
+        make_person(alpha, [Role.APPRENANT], email=f"apprenant{i}@alpha.test")
+    with django_assert_max_num_queries(8):
+        response = client.get("/direction/personnes/")
+    assert response.content.decode().count("apprenant") >= 30
+    with django_assert_max_num_queries(8):
+        client.get("/direction/")
