@@ -19,6 +19,8 @@ def navigation(request):
                     continue
         if user.has_role(Role.DIRECTION) and not is_public:
             items.append({"label": "Personnes", "url": reverse("people_list"), "role": "people"})
+        if any(user.has_role(r) for r in (Role.DIRECTION, Role.FORMATEUR, Role.INSPECTEUR, Role.OPERATEUR)):
+            items.append({"label": "Référentiels", "url": reverse("referentiel_index"), "role": "referentiels"})
     return {
         "etablissement": None if is_public else tenant,
         "is_public_site": is_public,

@@ -10,7 +10,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpro.settings.dev")
 
-SUITES = ["bench.etablissements"]
+SUITES = ["bench.etablissements", "bench.referentiels"]
 
 
 def emit(name: str, value: float, unit: str) -> None:

@@ -6,6 +6,7 @@ from accounts import views as accounts_views
 from entreprise import views as entreprise_views
 from evaluations import views as evaluations_views
 from livret import views as livret_views
+from referentiels import urls as referentiels_urls
 from tenants import views as tenants_views
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("apprenant/", livret_views.apprenant_home, name="apprenant_home"),
     path("tuteur/", entreprise_views.tuteur_home, name="tuteur_home"),
     path("inspection/", livret_views.inspecteur_home, name="inspecteur_home"),
+    path("referentiels/", include(referentiels_urls)),
     path("etablissement/logo/", tenants_views.logo, name="etablissement_logo"),
     path("sante/", tenants_views.health, name="health"),
 ]

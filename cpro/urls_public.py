@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.public_home, name="home"),
     path("comptes/", include("allauth.urls")),
     path("operateur/", views.operateur_home, name="operateur_home"),
+    path("referentiels/", include("referentiels.urls")),
     path("sante/", views.health, name="health"),
 ]
 

@@ -1,5 +1,7 @@
 """The demo establishment that `make run` shows in the embedded default. Later issues enrich it."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import transaction
 from django_tenants.utils import tenant_context
@@ -10,6 +12,7 @@ from accounts.services import user_create
 from tenants.models import Etablissement
 from tenants.services import etablissement_create
 
+REFERENTIELS_DIR = Path(settings.BASE_DIR) / "fixtures" / "referentiels"
 DEMO_SCHEMA = "demo"
 DEMO_PASSWORD = "cpro-demo-2026"
 DEMO_OPERATOR = "operateur@demo.cpro.local"  # on the public site (http://localhost:8000/)
@@ -23,12 +26,24 @@ DEMO_PEOPLE = [
 ]
 
 
+def demo_referentiels_load() -> list:
+    """The transcribed official référentiels; re-importing an unchanged file writes nothing."""
+    from referentiels.services import referentiel_import
+
+    reports = [referentiel_import(path=path) for path in sorted(REFERENTIELS_DIR.glob("*.yaml"))]
+    failed = [report for report in reports if not report.ok]
+    if failed:
+        raise RuntimeError(f"fixtures invalides : {[str(r.source) for r in failed]}")
+    return reports
+
+
 def demo_domain() -> str:
     return f"{DEMO_SCHEMA}.{settings.CPRO_BASE_DOMAIN}"
 
 
 def demo_seed() -> Etablissement:
     """Create the demo establishment, its people and a platform operator; running it again changes nothing."""
+    demo_referentiels_load()
     if not User.objects.filter(email=DEMO_OPERATOR).exists():  # the public schema's users are operators
         user_create(email=DEMO_OPERATOR, roles=[Role.OPERATEUR], first_name="Opérateur", last_name="Démo",
                     password=DEMO_PASSWORD)

@@ -30,3 +30,13 @@ def test_the_demo_is_never_seeded_outside_the_embedded_default(public, settings)
     with pytest.raises(SystemExit):
         call_command("seed_demo")
     assert not Etablissement.objects.filter(schema_name="demo").exists()
+
+
+def test_the_demo_loads_every_transcribed_referentiel_once(public, settings):
+    from referentiels.models import Critere, Referentiel
+
+    demo_seed()
+    assert set(Referentiel.objects.values_list("code", flat=True)) >= {"BACPRO-CIEL", "2TNE"}
+    criteres = Critere.objects.count()
+    demo_seed()
+    assert Critere.objects.count() == criteres

@@ -27,6 +27,7 @@ def test_each_demo_role_logs_in_and_sees_its_home_page(page, site, login_as):
 
 def test_the_skip_link_is_the_first_stop_of_the_keyboard(page, site, login_as):
     login_as("formateur@demo.cpro.local")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Espace formateur")  # the redirect has landed
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
     page.keyboard.press("Enter")
