@@ -2,12 +2,15 @@
 
 from django.urls import include, path
 
+from referentiels import views_import
 from tenants import views
 
 urlpatterns = [
     path("", views.public_home, name="home"),
     path("comptes/", include("allauth.urls")),
     path("operateur/", views.operateur_home, name="operateur_home"),
+    path("referentiels/importer/", views_import.import_upload, name="referentiel_import"),
+    path("referentiels/importer/confirmer/", views_import.import_confirm, name="referentiel_import_confirm"),
     path("referentiels/", include("referentiels.urls")),
     path("sante/", views.health, name="health"),
 ]
