@@ -196,3 +196,19 @@ def _description(referentiel: Referentiel) -> str:
     rncp = f", {referentiel.rncp}" if referentiel.rncp else ""
     return (f"{referentiel.get_type_display()} {referentiel.code}, version {referentiel.version}, "
             f"niveau {referentiel.niveau}{rncp}")
+
+
+EXPORT_FORMATS = {"yaml": ("application/yaml", "yaml"), "case": ("application/json", "case.json")}
+
+
+def referentiel_export_file(*, referentiel: Referentiel, fmt: str, base_url: str | None = None) -> tuple[str, str, str]:
+    """(file name, content type, text) of an export, shared by the download and `export_referentiel`."""
+    import json
+
+    content_type, suffix = EXPORT_FORMATS[fmt]
+    if fmt == "case":
+        package = referentiel_export_case(referentiel=referentiel, base_url=base_url)
+        text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = referentiel_export_yaml(referentiel=referentiel)
+    return f"{referentiel.code}-{referentiel.version}".lower() + f".{suffix}", content_type, text

@@ -102,8 +102,10 @@ def document_read(path: str | Path) -> Any:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DocumentUnreadable(UNREADABLE.format(detail=error)) from None
+    except UnicodeDecodeError:
+        raise DocumentUnreadable(UNREADABLE.format(detail="le fichier doit être encodé en UTF-8")) from None
+    except OSError as error:
+        raise DocumentUnreadable(UNREADABLE.format(detail=error.strerror or error)) from None
     return document_parse(text, json_text=path.suffix.lower() == ".json")
 
 
@@ -113,7 +115,18 @@ def document_parse(text: str, *, json_text: bool = False) -> Any:
             return json.loads(text)
         return yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
-        raise DocumentUnreadable(UNREADABLE.format(detail=" ".join(str(error).split()))) from None
+        raise DocumentUnreadable(UNREADABLE.format(detail=_syntax_error(error))) from None
+
+
+def _syntax_error(error: Exception) -> str:
+    """Where the syntax breaks, in French, so the author can go to the line; the parser's own words follow."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"JSON incorrect ligne {error.lineno}, colonne {error.colno} ({error.msg})"
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or " ".join(str(error).split())
+    if mark is not None:
+        return f"YAML incorrect ligne {mark.line + 1}, colonne {mark.column + 1} ({problem})"
+    return f"syntaxe incorrecte ({problem})"
 
 
 def _join(path: str, key: str | int) -> str:

@@ -9,7 +9,14 @@ from django_tenants.utils import get_public_schema_name
 
 from . import usage
 from .exporting import referentiel_document
-from .importing import DocumentError, DocumentUnreadable, document_errors, document_normalize, document_read
+from .importing import (
+    DocumentError,
+    DocumentUnreadable,
+    document_errors,
+    document_normalize,
+    document_parse,
+    document_read,
+)
 from .models import (
     Activite,
     Bloc,
@@ -99,6 +106,18 @@ def referentiel_import(*, document: Any = None, path: str | Path | None = None,
             return report
         report.referentiel = _write(new=new, entries=report.entries, tree=tree, version=report.version)
         report.applied = True
+    return report
+
+
+def referentiel_import_text(*, name: str, text: str, dry_run: bool = False) -> ImportReport:
+    """Import an uploaded file's text (the operator's browser import); `name` only tells JSON from YAML and
+    labels the report."""
+    try:
+        document = document_parse(text, json_text=name.lower().endswith(".json"))
+    except DocumentUnreadable as error:
+        return ImportReport(source=name, errors=[DocumentError("", str(error))], dry_run=dry_run)
+    report = referentiel_import(document=document, dry_run=dry_run)
+    report.source = name
     return report
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from accounts.access import role_required
 from accounts.roles import ESTABLISHMENT_ROLES, Role
 
+from .exporting import referentiel_export_file
 from .models import Referentiel
 from .search import referentiel_search, tree_annotate
 from .selectors import referentiel_list, referentiel_tree
@@ -37,18 +38,8 @@ def referentiel_detail(request, uuid):
 
 @role_required(*READERS)
 def referentiel_download(request, uuid, fmt):
-    import json
-
-    from .exporting import referentiel_export_case, referentiel_export_yaml
-
-    referentiel = _referentiel_for(request, uuid)
-    stem = f"{referentiel.code}-{referentiel.version}".lower()
-    if fmt == "yaml":
-        body, content_type, filename = referentiel_export_yaml(referentiel=referentiel), "application/yaml", "yaml"
-    else:
-        package = referentiel_export_case(referentiel=referentiel, base_url=request.build_absolute_uri("/"))
-        body = json.dumps(package, ensure_ascii=False, indent=2)
-        content_type, filename = "application/json", "case.json"
-    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{filename}"'
+    filename, content_type, text = referentiel_export_file(
+        referentiel=_referentiel_for(request, uuid), fmt=fmt, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -74,3 +74,20 @@ def test_an_operator_sees_the_establishments(public_client, operator, alpha, bet
 def test_establishment_pages_do_not_exist_on_the_public_site(public_client, operator, url):
     login(public_client, operator.email)
     assert public_client.get(url).status_code == 404
+
+
+def test_the_operators_list_of_establishments_runs_a_constant_number_of_queries(
+        public_client, operator, alpha, beta, django_assert_max_num_queries):
+    from tenants.models import Domain, Etablissement
+
+    login(public_client, operator.email)
+    with django_assert_max_num_queries(15) as two:
+        public_client.get("/operateur/")
+    for i in range(5):
+        extra = Etablissement(schema_name=f"extra{i}", name=f"Extra {i}")
+        extra.auto_create_schema = False  # the row is enough for the list
+        extra.save()
+        Domain.objects.create(domain=f"extra{i}.localhost", tenant=extra, is_primary=True)
+    with django_assert_max_num_queries(15) as seven:
+        html = public_client.get("/operateur/").content.decode()
+    assert "extra4.localhost" in html and len(two) == len(seven)

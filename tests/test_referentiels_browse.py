@@ -122,3 +122,15 @@ def test_the_operator_browses_the_catalogue_on_the_public_site(public_client, op
     login(public_client, operator.email)
     assert "BACPRO-CIEL" in page(public_client, "/referentiels/").content.decode()
     assert page(public_client, f"/referentiels/{ciel.uuid}/").status_code == 200
+
+
+def test_the_catalogue_list_runs_a_constant_number_of_queries(as_role, public, django_assert_max_num_queries):
+    client = as_role(Role.FORMATEUR)
+    referentiel_import(document=synthetic(1, 1))
+    with django_assert_max_num_queries(20) as one:
+        page(client, "/referentiels/")
+    for size in range(2, 7):
+        referentiel_import(document=synthetic(size, 1))
+    with django_assert_max_num_queries(20) as six:
+        html = page(client, "/referentiels/").content.decode()
+    assert html.count("SYNTH-") == 6 and len(one) == len(six)

@@ -64,7 +64,8 @@ def test_an_invalid_document_lists_each_error_with_its_path(operator_client):
         ("ciel.pdf", b"%PDF-1.4", "Choisissez un fichier .yaml, .yml ou .json."),
         ("ciel.yaml", "é".encode("latin-1") * 10, "Le fichier doit être encodé en UTF-8."),
         ("ciel.yaml", b"x" * (2 * 1024 * 1024 + 1), "Fichier trop volumineux"),
-        ("ciel.yaml", b"format: [unclosed", "fichier illisible"),
+        ("ciel.yaml", b"format: [unclosed", "fichier illisible : YAML incorrect ligne 1, colonne 18"),
+        ("ciel.json", b"{\"format\": }", "fichier illisible : JSON incorrect ligne 1, colonne 12"),
     ],
 )
 def test_a_bad_file_gets_a_clear_message_and_changes_nothing(operator_client, name, content, message):

@@ -135,5 +135,5 @@ def test_it_refuses_an_unreadable_file_naming_it(public, tmp_path):
     path = tmp_path / "casse.yaml"
     path.write_text("format: cpro-referentiel/1\nreferentiel: [\n", encoding="utf-8")
     report = referentiel_import(path=path, dry_run=False)
-    assert len(report.errors) == 1 and report.errors[0].reason.startswith("fichier illisible : ")
+    assert len(report.errors) == 1 and report.errors[0].reason.startswith("fichier illisible : YAML incorrect ligne ")
     assert report.error_lines()[0].startswith(f"{path}: fichier illisible")

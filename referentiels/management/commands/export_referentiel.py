@@ -1,11 +1,10 @@
-import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from referentiels.exporting import referentiel_export_case, referentiel_export_yaml
+from referentiels.exporting import referentiel_export_file
 from referentiels.selectors import referentiel_get
 
 
@@ -25,10 +24,7 @@ class Command(BaseCommand):
         if referentiel is None:
             self.stderr.write(f"Référentiel inconnu : {options['code']} version {options['version']}.")
             sys.exit(1)
-        if options["format"] == "case":
-            text = json.dumps(referentiel_export_case(referentiel=referentiel), ensure_ascii=False, indent=2) + "\n"
-        else:
-            text = referentiel_export_yaml(referentiel=referentiel)
+        _, _, text = referentiel_export_file(referentiel=referentiel, fmt=options["format"])
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
             self.stderr.write(f"Exporté dans {options['output']}.")
