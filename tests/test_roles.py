@@ -87,3 +87,12 @@ def test_the_people_list_runs_a_constant_number_of_queries(as_role, alpha, djang
     assert response.content.decode().count("apprenant") >= 30
     with django_assert_max_num_queries(8):
         client.get("/direction/")
+
+
+@pytest.mark.parametrize("role", [Role.FORMATEUR, Role.APPRENANT, Role.TUTEUR, Role.INSPECTEUR])
+def test_only_the_direction_sees_the_people_of_the_establishment(as_role, role):
+    assert as_role(role).get("/direction/personnes/").status_code == 403
+
+
+def test_the_operator_space_does_not_exist_on_an_establishments_site(as_role):
+    assert as_role(Role.DIRECTION).get("/operateur/").status_code == 404
