@@ -69,6 +69,7 @@ TENANT_APPS = [
     "allauth",
     "allauth.account",
     "accounts",
+    "scolarite",
     "evaluations",
     "entreprise",
     "livret",

@@ -1,0 +1,177 @@
+"""An establishment's school life: formations, classes, learners and their inscriptions, formateurs.
+
+A learner's history is never rewritten: changing classe or statut closes one Inscription and opens another.
+Learners exist without an account (pupils imported from SIECLE rarely have an email); an account is linked
+when they are invited.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from .validators import annee_scolaire_label, validate_ine
+
+
+class Formation(models.Model):
+    """A référentiel (one version of a subscribed diploma) taught to cohorts of this establishment."""
+
+    # No database constraint and DO_NOTHING: the catalogue lives in the public schema, which must stay
+    # flushable and deletable without seeing every establishment's tables. `referentiel_delete` asks
+    # scolarite.usage, which looks in every schema, before removing a version.
+    referentiel = models.ForeignKey("referentiels.Referentiel", on_delete=models.DO_NOTHING, related_name="+",
+                                    db_constraint=False)
+    intitule = models.CharField("intitulé", max_length=200)
+    code = models.CharField("code dans le logiciel de gestion", max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["intitule"]
+        constraints = [models.UniqueConstraint(fields=["intitule"], name="formation_intitule_unique")]
+
+    def __str__(self) -> str:
+        return self.intitule
+
+
+class Classe(models.Model):
+    """A classe or groupe of one formation for one school year (named by the year of 1 September)."""
+
+    formation = models.ForeignKey(Formation, on_delete=models.PROTECT, related_name="classes")
+    annee_scolaire = models.PositiveSmallIntegerField("année scolaire")
+    code = models.CharField("code", max_length=40)
+    intitule = models.CharField("intitulé", max_length=200, blank=True)
+    formateurs = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="classes_enseignees")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-annee_scolaire", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["annee_scolaire", "code"], name="classe_annee_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({annee_scolaire_label(self.annee_scolaire)})"
+
+    @property
+    def annee_label(self) -> str:
+        return annee_scolaire_label(self.annee_scolaire)
+
+
+class Apprenant(models.Model):
+    """A learner (élève, apprenti, stagiaire). The INE is the key across establishments (transfers, imports)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="apprenant")
+    nom = models.CharField(max_length=150)
+    prenom = models.CharField("prénom", max_length=150)
+    ine = models.CharField("INE", max_length=11, blank=True, validators=[validate_ine])
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    email = models.EmailField("adresse e-mail", blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    adresse = models.TextField(blank=True)
+    identifiant_externe = models.CharField("identifiant externe", max_length=40, blank=True,
+                                           help_text="ELEVE_ID de SIECLE ou code apprenant du logiciel de gestion")
+    # Set on learners received by transfer: their past records are read-only.
+    transfere_de = models.CharField("reçu de", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.UniqueConstraint(fields=["ine"], condition=~Q(ine=""), name="apprenant_ine_unique"),
+        ]
+        indexes = [models.Index(fields=["email"], name="apprenant_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.nom.upper()} {self.prenom}"
+
+
+class Inscription(models.Model):
+    """A learner in a classe, from `debut` to `fin` (open while `fin` is empty), with a statut."""
+
+    class Statut(models.TextChoices):
+        SCOLAIRE = "scolaire", "Scolaire"
+        APPRENTI = "apprenti", "Apprenti·e"
+        STAGIAIRE_FC = "stagiaire_fc", "Stagiaire de la formation continue"
+
+    apprenant = models.ForeignKey(Apprenant, on_delete=models.PROTECT, related_name="inscriptions")
+    classe = models.ForeignKey(Classe, on_delete=models.PROTECT, related_name="inscriptions")
+    statut = models.CharField(max_length=20, choices=Statut.choices)
+    debut = models.DateField("début")
+    fin = models.DateField(null=True, blank=True)
+    motif_fin = models.CharField("motif de fin", max_length=200, blank=True)
+    redoublant = models.BooleanField("redoublement ou prolongation", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["debut", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fin__isnull=True) | Q(fin__gte=F("debut")),
+                                   name="inscription_fin_after_debut"),
+            models.UniqueConstraint(fields=["apprenant"], condition=Q(fin__isnull=True),
+                                    name="inscription_one_open_per_apprenant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.apprenant} en {self.classe.code}"
+
+
+class Formateur(models.Model):
+    """What the establishment knows of a formateur beyond their account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="formateur")
+    discipline = models.CharField(max_length=120, blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Reglages(models.Model):
+    """The establishment's pedagogical settings: one row per schema."""
+
+    class Periodicite(models.TextChoices):
+        TRIMESTRE = "trimestre", "Trimestre"
+        SEMESTRE = "semestre", "Semestre"
+
+    # {"3": "trimestre", "4": "semestre", ...}: per diploma level (CAP = 3, Bac pro = 4, BTS = 5).
+    periodicites = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "réglages"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="reglages_singleton")]
+
+
+class Transfert(models.Model):
+    """The log of a learner's file sent to, or received from, another establishment of the platform."""
+
+    class Sens(models.TextChoices):
+        ENVOI = "envoi", "Envoyé"
+        RECEPTION = "reception", "Reçu"
+
+    sens = models.CharField(max_length=10, choices=Sens.choices)
+    ine = models.CharField("INE", max_length=11)
+    apprenant = models.ForeignKey(Apprenant, null=True, on_delete=models.SET_NULL, related_name="transferts")
+    apprenant_label = models.CharField(max_length=300)
+    autre_etablissement = models.CharField("autre établissement", max_length=200)
+    autre_uai = models.CharField(max_length=8, blank=True)
+    par = models.CharField("par", max_length=254)
+    at = models.DateTimeField(auto_now_add=True)
+    resume = models.JSONField("contenu", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class DossierAnterieur(models.Model):
+    """A learner's history from another establishment, received by transfer: read-only past records."""
+
+    apprenant = models.ForeignKey(Apprenant, on_delete=models.PROTECT, related_name="dossiers_anterieurs")
+    etablissement = models.CharField("établissement d'origine", max_length=200)
+    uai = models.CharField(max_length=8, blank=True)
+    recu_le = models.DateTimeField(auto_now_add=True)
+    contenu = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-recu_le"]
