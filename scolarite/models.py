@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from .validators import annee_scolaire_label, validate_ine
+from tenants.annees import annee_scolaire_label
+
+from .validators import validate_ine
 
 
 class Formation(models.Model):
@@ -142,6 +144,9 @@ class Reglages(models.Model):
         verbose_name = "réglages"
         constraints = [models.CheckConstraint(condition=Q(id=1), name="reglages_singleton")]
 
+    def __str__(self) -> str:
+        return "réglages de l'établissement"
+
 
 class Transfert(models.Model):
     """The log of a learner's file sent to, or received from, another establishment of the platform."""
@@ -163,6 +168,9 @@ class Transfert(models.Model):
     class Meta:
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_sens_display()} : {self.apprenant_label} ({self.autre_etablissement})"
+
 
 class DossierAnterieur(models.Model):
     """A learner's history from another establishment, received by transfer: read-only past records."""
@@ -175,3 +183,6 @@ class DossierAnterieur(models.Model):
 
     class Meta:
         ordering = ["-recu_le"]
+
+    def __str__(self) -> str:
+        return f"dossier de {self.apprenant} reçu de {self.etablissement}"

@@ -1,6 +1,5 @@
-"""Identifiers of learners and of the school year."""
+"""Identifiers of learners."""
 
-import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -22,15 +21,3 @@ def validate_ine(value: str) -> None:
             code="ine_format",
         )
 
-
-def annee_scolaire_of(day: datetime.date) -> int:
-    """The school year runs from 1 September to 31 August; it is named by the year it starts."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def annee_scolaire_label(annee: int) -> str:
-    return f"{annee}-{annee + 1}"
-
-
-def annee_scolaire_bounds(annee: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(annee, 9, 1), datetime.date(annee + 1, 8, 31)

@@ -87,3 +87,6 @@ class AbonnementReferentiel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["abonnement", "referentiel_code"], name="abonnement_ligne_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.referentiel_code

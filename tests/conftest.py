@@ -4,6 +4,8 @@ The schemas are built once per session (the template, then alpha and beta cloned
 in one transaction rolled back at the end, which covers every schema at once.
 """
 
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -13,7 +15,8 @@ from django_tenants.utils import get_public_schema_name, schema_exists, tenant_c
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
-from tenants.models import Domain, Etablissement
+from tenants.annees import annee_scolaire_of
+from tenants.models import Abonnement, Domain, Etablissement
 from tenants.services import platform_migrate, public_ensure
 
 PASSWORD = "mot-de-passe-de-test"
@@ -22,6 +25,8 @@ TENANTS = {
     "beta": ("Lycée Beta", "beta.localhost", "0691234S"),
 }
 PUBLIC_HOST = "localhost"
+SUBSCRIBED = ["BACPRO-CIEL", "2TNE"]  # alpha and beta subscribe to both for the current school year
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def ensure_etablissement(schema: str) -> Etablissement:
@@ -35,8 +40,21 @@ def ensure_etablissement(schema: str) -> Etablissement:
         etablissement.auto_create_schema = not schema_exists(schema)
         etablissement.save(verbosity=0)
     Domain.objects.get_or_create(domain=host, defaults={"tenant": etablissement, "is_primary": True})
+    subscribe(etablissement, SUBSCRIBED)
     public_ensure()
     return etablissement
+
+
+def subscribe(etablissement, codes, *, annee=None, statut=Abonnement.Statut.PAYE) -> Abonnement:
+    """A subscription of `etablissement` for `annee` (the current school year by default) covering `codes`."""
+    from django.utils import timezone
+
+    annee = annee if annee is not None else annee_scolaire_of(timezone.localdate())
+    abonnement, _ = Abonnement.objects.get_or_create(etablissement=etablissement, annee_scolaire=annee,
+                                                     defaults={"statut": statut})
+    for code in codes:
+        abonnement.lignes.get_or_create(referentiel_code=code)
+    return abonnement
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +81,16 @@ def alpha(db):
 @pytest.fixture
 def beta(db):
     return ensure_etablissement("beta")
+
+
+@pytest.fixture
+def ciel(public):
+    """The transcribed Bac pro CIEL référentiel in the catalogue."""
+    from referentiels.services import referentiel_import
+
+    report = referentiel_import(path=FIXTURES / "referentiels" / "bacpro-ciel.yaml", dry_run=False)
+    assert report.ok, report.lines()
+    return report.referentiel
 
 
 @pytest.fixture

@@ -1,0 +1,3 @@
+"""Companies, tuteurs and contracts."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Classes, learners, formations and the establishment settings."""
+
+urlpatterns = []
