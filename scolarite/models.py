@@ -186,3 +186,33 @@ class DossierAnterieur(models.Model):
 
     def __str__(self) -> str:
         return f"dossier de {self.apprenant} reçu de {self.etablissement}"
+
+
+class ImportFichier(models.Model):
+    """A file uploaded for import: kept between the preview and the confirmation, then as a record of what
+    was written and by whom."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV (logiciel de gestion, tableur)"
+        SIECLE = "siecle", "SIECLE (XML)"
+
+    class Statut(models.TextChoices):
+        APERCU = "apercu", "Aperçu, rien d'écrit"
+        APPLIQUE = "applique", "Appliqué"
+        ABANDONNE = "abandonne", "Abandonné"
+
+    format = models.CharField(max_length=10, choices=Format.choices)
+    nom_fichier = models.CharField("fichier", max_length=255)
+    contenu = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.APERCU)
+    rapport = models.JSONField(default=dict, blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+    applique_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le"]
+
+    def __str__(self) -> str:
+        return f"import {self.nom_fichier} ({self.get_statut_display()})"
