@@ -93,9 +93,18 @@ def formation_list() -> list[Formation]:
     return list(Formation.objects.select_related("referentiel").annotate(n_classes=Count("classes")))
 
 
-def formateur_list() -> list[User]:
-    return list(User.objects.filter(is_active=True, roles__contains=[Role.FORMATEUR])
-                .select_related("formateur").order_by("last_name", "first_name"))
+def formateur_list_with_classes() -> list[User]:
+    """Formateurs with their discipline and their classes of the current school year: two queries."""
+    from tenants.annees import annee_scolaire_of
+
+    annee = annee_scolaire_of(timezone.localdate())
+    return list(
+        User.objects.filter(is_active=True, roles__contains=[Role.FORMATEUR])
+        .select_related("formateur")
+        .prefetch_related(Prefetch("classes_enseignees", queryset=Classe.objects.filter(annee_scolaire=annee)
+                                   .order_by("code"), to_attr="classes_courantes"))
+        .order_by("last_name", "first_name")
+    )
 
 
 def reglages_get() -> Reglages:

@@ -1,3 +1,20 @@
-"""Classes, learners, formations and the establishment settings."""
+"""Classes, learners, formations and formateurs."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("classes/", views.classe_list, name="classe_list"),
+    path("classes/nouvelle/", views.classe_create, name="classe_create"),
+    path("classes/<int:pk>/", views.classe_detail, name="classe_detail"),
+    path("classes/<int:pk>/formateurs/", views.classe_formateurs, name="classe_formateurs"),
+    path("formations/", views.formation_list, name="formation_list"),
+    path("apprenants/", views.apprenant_list, name="apprenant_list"),
+    path("apprenants/nouveau/", views.apprenant_create, name="apprenant_create"),
+    path("apprenants/<int:pk>/", views.apprenant_detail, name="apprenant_detail"),
+    path("apprenants/<int:pk>/modifier/", views.apprenant_edit, name="apprenant_edit"),
+    path("apprenants/<int:pk>/inscription/", views.apprenant_inscrire, name="apprenant_inscrire"),
+    path("formateurs/", views.formateur_list, name="formateur_list"),
+    path("formateurs/<int:pk>/", views.formateur_edit, name="formateur_edit"),
+]

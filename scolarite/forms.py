@@ -1,0 +1,81 @@
+from django import forms
+from django.utils import timezone
+
+from referentiels.models import Referentiel
+from tenants.annees import annee_scolaire_label, annee_scolaire_of
+
+from .models import Inscription
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def annee_choices() -> list[tuple[int, str]]:
+    current = annee_scolaire_of(timezone.localdate())
+    return [(a, annee_scolaire_label(a)) for a in range(current - 1, current + 2)]
+
+
+class FormationForm(forms.Form):
+    referentiel = forms.ModelChoiceField(label="Référentiel", queryset=Referentiel.objects.none(),
+                                         empty_label="— choisir —",
+                                         help_text="Seuls les référentiels couverts par l'abonnement sont proposés.")
+    intitule = forms.CharField(label="Intitulé", max_length=200,
+                               help_text="Par exemple « Bac pro CIEL en apprentissage ».")
+    code = forms.CharField(label="Code dans le logiciel de gestion", max_length=40, required=False)
+
+    def __init__(self, *args, referentiel_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referentiel"].queryset = Referentiel.objects.filter(code__in=list(referentiel_codes))
+
+
+class ClasseForm(forms.Form):
+    formation = forms.ModelChoiceField(label="Formation", queryset=None, empty_label="— choisir —")
+    annee_scolaire = forms.TypedChoiceField(label="Année scolaire", coerce=int, choices=annee_choices)
+    code = forms.CharField(label="Code", max_length=40, help_text="Le code de la division, par exemple 1CIEL-A.")
+    intitule = forms.CharField(label="Intitulé", max_length=200, required=False)
+    formateurs = forms.ModelMultipleChoiceField(label="Formateurs", queryset=None, required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, formations, formateurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["formation"].queryset = formations
+        self.fields["formateurs"].queryset = formateurs
+        self.initial.setdefault("annee_scolaire", annee_scolaire_of(timezone.localdate()))
+
+
+class FormateursForm(forms.Form):
+    formateurs = forms.ModelMultipleChoiceField(label="Formateurs de la classe", queryset=None, required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, formateurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["formateurs"].queryset = formateurs
+
+
+class ApprenantForm(forms.Form):
+    nom = forms.CharField(label="Nom", max_length=150)
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    ine = forms.CharField(label="INE", max_length=20, required=False,
+                          help_text="11 caractères (ex. 1234567890A). Sans INE, pas de transfert possible.")
+    date_naissance = forms.DateField(label="Date de naissance", required=False, widget=DATE)
+    email = forms.EmailField(label="Adresse e-mail", required=False)
+    telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    adresse = forms.CharField(label="Adresse", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    identifiant_externe = forms.CharField(label="Identifiant externe (SIECLE, logiciel de gestion)", max_length=40,
+                                          required=False)
+
+
+class InscriptionForm(forms.Form):
+    classe = forms.ModelChoiceField(label="Classe", queryset=None, empty_label="— choisir —")
+    statut = forms.ChoiceField(label="Statut", choices=Inscription.Statut.choices)
+    debut = forms.DateField(label="À partir du", widget=DATE)
+    redoublant = forms.BooleanField(label="Redoublement ou prolongation", required=False)
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classe"].queryset = classes
+        self.initial.setdefault("debut", timezone.localdate())
+
+
+class FormateurProfilForm(forms.Form):
+    discipline = forms.CharField(label="Discipline", max_length=120, required=False)
+    telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
