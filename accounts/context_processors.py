@@ -17,6 +17,8 @@ def navigation(request):
                     items.append({"label": Role(role).label, "url": reverse(url_name), "role": role})
                 except NoReverseMatch:  # e.g. the operator page does not exist on an establishment's site
                     continue
+        if not is_public:
+            items += _school_items(user)
         if user.has_role(Role.DIRECTION) and not is_public:
             items.append({"label": "Personnes", "url": reverse("people_list"), "role": "people"})
         if any(user.has_role(r) for r in (Role.DIRECTION, Role.FORMATEUR, Role.INSPECTEUR, Role.OPERATEUR)):
@@ -26,3 +28,23 @@ def navigation(request):
         "is_public_site": is_public,
         "nav_items": items,
     }
+
+
+# School pages in the menu: (label, url name, roles that see it). Direction-only set-up pages (imports,
+# subscription, settings) are on the direction's dashboard rather than in a crowded menu.
+SCHOOL_ITEMS = [
+    ("Classes", "classe_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
+    ("Apprenants", "apprenant_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
+    ("Entreprises", "entreprise_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
+]
+
+
+def _school_items(user) -> list[dict]:
+    items = []
+    for label, url_name, roles in SCHOOL_ITEMS:
+        if any(user.has_role(r) for r in roles):
+            try:
+                items.append({"label": label, "url": reverse(url_name), "role": url_name})
+            except NoReverseMatch:
+                continue
+    return items

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("entreprise.urls")),
     path("referentiels/", include(referentiels_urls)),
     path("etablissement/logo/", tenants_views.logo, name="etablissement_logo"),
+    path("etablissement/tampon/", tenants_views.tampon, name="etablissement_tampon"),
     path("sante/", tenants_views.health, name="health"),
 ]
 

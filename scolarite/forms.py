@@ -4,7 +4,7 @@ from django.utils import timezone
 from referentiels.models import Referentiel
 from tenants.annees import annee_scolaire_label, annee_scolaire_of
 
-from .models import Inscription
+from .models import Inscription, Reglages
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,3 +79,45 @@ class InscriptionForm(forms.Form):
 class FormateurProfilForm(forms.Form):
     discipline = forms.CharField(label="Discipline", max_length=120, required=False)
     telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
+
+
+IMAGE_MAX_BYTES = 1024 * 1024
+IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
+
+
+def _image_clean(upload):
+    """Pillow has read the file (so it is an image); keep to safe raster formats and a modest size."""
+    if not upload:
+        return upload
+    if upload.size > IMAGE_MAX_BYTES:
+        raise forms.ValidationError("Image trop lourde : 1 Mo au plus.")
+    image = getattr(upload, "image", None)
+    if image is not None and image.format not in IMAGE_FORMATS:
+        raise forms.ValidationError("Format d'image non accepté : PNG, JPEG ou WebP.")
+    return upload
+
+
+class ReglagesForm(forms.Form):
+    address = forms.CharField(label="Adresse", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    uai = forms.CharField(label="Code UAI", max_length=8, help_text="7 chiffres et une lettre, ex. 0841234K.")
+    logo = forms.ImageField(label="Logo (PNG, JPEG ou WebP, 1 Mo au plus)", required=False)
+    tampon = forms.ImageField(label="Tampon de l'établissement (utilisé sur les documents)", required=False)
+
+    def __init__(self, *args, niveaux, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.niveaux = niveaux
+        for niveau, label in niveaux.items():
+            self.fields[f"periodicite_{niveau}"] = forms.ChoiceField(
+                label=f"Périodicité des bilans — {label}", choices=Reglages.Periodicite.choices)
+
+    def clean_logo(self):
+        return _image_clean(self.cleaned_data.get("logo"))
+
+    def clean_tampon(self):
+        return _image_clean(self.cleaned_data.get("tampon"))
+
+    def clean_uai(self):
+        return self.cleaned_data["uai"].strip().upper()
+
+    def periodicites(self) -> dict:
+        return {str(n): self.cleaned_data[f"periodicite_{n}"] for n in self.niveaux}

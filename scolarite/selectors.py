@@ -109,3 +109,9 @@ def formateur_list_with_classes() -> list[User]:
 
 def reglages_get() -> Reglages:
     return Reglages.objects.filter(pk=1).first() or Reglages(pk=1)
+
+
+def niveaux_enseignes() -> dict[int, str]:
+    """Diploma levels to set a periodicity for: the usual ones, plus any taught here."""
+    taught = set(Formation.objects.values_list("referentiel__niveau", flat=True))
+    return {n: NIVEAUX.get(n, f"Niveau {n}") for n in sorted(taught | {3, 4, 5})}

@@ -12,6 +12,7 @@ from accounts.audit import audit_record
 from accounts.models import User
 from accounts.roles import Role
 from tenants.selectors import referentiel_souscrit
+from tenants.validators import validate_uai
 
 from .models import Apprenant, Classe, Formateur, Formation, Inscription, Reglages
 from .validators import ine_normalize, validate_ine
@@ -152,13 +153,35 @@ def formateur_profile_set(*, user: User, discipline: str = "", telephone: str = 
     return profile
 
 
-def reglages_update(*, periodicites: dict, actor=None) -> Reglages:
+@transaction.atomic
+def reglages_update(*, periodicites: dict, address: str | None = None, uai: str | None = None, logo=None,
+                    tampon=None, actor=None) -> Reglages:
+    """The establishment's settings: its identity on documents (public row) and its reporting periodicity per
+    diploma level (its own schema). Images were checked by the form; None leaves a field as it is."""
     cleaned = {}
     for niveau, periodicite in periodicites.items():
         if periodicite not in Reglages.Periodicite.values:
             raise ValidationError(f"Périodicité inconnue : {periodicite}.")
         cleaned[str(int(niveau))] = periodicite
+    etablissement = connection.tenant
+    changed = []
+    if uai is not None and uai != etablissement.uai:
+        validate_uai(uai)
+        if type(etablissement).objects.filter(uai=uai).exclude(pk=etablissement.pk).exists():
+            raise ValidationError(f"Le code UAI {uai} est déjà celui d'un autre établissement de la plateforme.")
+        etablissement.uai = uai
+        changed.append("uai")
+    if address is not None and address.strip() != etablissement.address:
+        etablissement.address = address.strip()
+        changed.append("address")
+    for name, upload in (("logo", logo), ("tampon", tampon)):
+        if upload:
+            getattr(etablissement, name).save(upload.name, upload, save=False)
+            changed.append(name)
+    if changed:
+        etablissement.save(update_fields=changed)
     reglages, _ = Reglages.objects.update_or_create(pk=1, defaults={"periodicites": cleaned})
-    audit_record(actor=actor, action="reglages_update", target="périodicité", details=cleaned)
+    audit_record(actor=actor, action="reglages_update", target=etablissement.schema_name,
+                 details={"champs": changed, "periodicites": cleaned})
     return reglages
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("apprenants/<int:pk>/inscription/", views.apprenant_inscrire, name="apprenant_inscrire"),
     path("formateurs/", views.formateur_list, name="formateur_list"),
     path("formateurs/<int:pk>/", views.formateur_edit, name="formateur_edit"),
+    path("direction/reglages/", views.reglages, name="reglages"),
 ]

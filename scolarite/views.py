@@ -16,7 +16,15 @@ from tenants.selectors import abonnement_couverture
 
 from . import selectors, services
 from .access import apprenant_get_for, classe_get_for
-from .forms import ApprenantForm, ClasseForm, FormateurProfilForm, FormateursForm, FormationForm, InscriptionForm
+from .forms import (
+    ApprenantForm,
+    ClasseForm,
+    FormateurProfilForm,
+    FormateursForm,
+    FormationForm,
+    InscriptionForm,
+    ReglagesForm,
+)
 from .models import Classe, Formation
 
 READERS = (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)
@@ -186,3 +194,21 @@ def formateur_edit(request, pk):
         messages.success(request, f"Fiche de {user} enregistrée.")
         return redirect("formateur_list")
     return render(request, "scolarite/formateur_form.html", {"form": form, "formateur": user})
+
+
+@role_required(Role.DIRECTION)
+def reglages(request):
+    etablissement = connection.tenant
+    current = selectors.reglages_get()
+    niveaux = selectors.niveaux_enseignes()
+    initial = {"address": etablissement.address, "uai": etablissement.uai}
+    initial.update({f"periodicite_{n}": current.periodicites.get(str(n), "trimestre") for n in niveaux})
+    form = ReglagesForm(request.POST or None, request.FILES or None, initial=initial, niveaux=niveaux)
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(form, lambda: services.reglages_update(
+            periodicites=form.periodicites(), address=form.cleaned_data["address"], uai=form.cleaned_data["uai"],
+            logo=form.cleaned_data.get("logo"), tampon=form.cleaned_data.get("tampon"), actor=request.user))
+        if done is not None:
+            messages.success(request, "Réglages enregistrés.")
+            return redirect("reglages")
+    return render(request, "scolarite/reglages.html", {"form": form, "etablissement": etablissement})

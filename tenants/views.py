@@ -18,15 +18,25 @@ def operateur_home(request):
     return render(request, "tenants/operateur_home.html", {"etablissements": etablissement_list()})
 
 
+def _image(field):
+    if not field:
+        raise Http404("Pas d'image.")
+    try:
+        return FileResponse(field.open("rb"))
+    except FileNotFoundError:
+        raise Http404("Pas d'image.") from None
+
+
 @cache_control(private=True, max_age=3600)
 def logo(request):
-    logo = request.tenant.logo
-    if not logo:
-        raise Http404("Pas de logo.")
-    try:
-        return FileResponse(logo.open("rb"))
-    except FileNotFoundError:
-        raise Http404("Pas de logo.") from None
+    return _image(request.tenant.logo)
+
+
+@cache_control(private=True, max_age=0)
+@role_required(Role.DIRECTION, Role.INSPECTEUR)
+def tampon(request):
+    """The stamp goes on documents; only the direction (and inspection, read-only) sees it on its own."""
+    return _image(request.tenant.tampon)
 
 
 def health(request):
