@@ -185,3 +185,21 @@ def reglages_update(*, periodicites: dict, address: str | None = None, uai: str 
                  details={"champs": changed, "periodicites": cleaned})
     return reglages
 
+
+
+@transaction.atomic
+def apprenant_invite(*, apprenant: Apprenant, invited_by: User, base_url: str):
+    """Give the learner an account (role apprenant) linked to their record, and email the invitation."""
+    from accounts.services import user_invite
+
+    if apprenant.user_id:
+        raise ValidationError(f"{apprenant} a déjà un compte.")
+    if not apprenant.email:
+        raise ValidationError(f"Renseignez d'abord l'adresse e-mail de {apprenant}.")
+    if Apprenant.objects.filter(user__email__iexact=apprenant.email).exists():
+        raise ValidationError(f"L'adresse {apprenant.email} est déjà celle du compte d'un autre apprenant.")
+    invitation = user_invite(invited_by=invited_by, email=apprenant.email, roles=[Role.APPRENANT],
+                             first_name=apprenant.prenom, last_name=apprenant.nom, base_url=base_url)
+    apprenant.user = invitation.user
+    apprenant.save(update_fields=["user", "updated_at"])
+    return invitation

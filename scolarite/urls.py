@@ -15,6 +15,7 @@ urlpatterns = [
     path("apprenants/<int:pk>/", views.apprenant_detail, name="apprenant_detail"),
     path("apprenants/<int:pk>/modifier/", views.apprenant_edit, name="apprenant_edit"),
     path("apprenants/<int:pk>/inscription/", views.apprenant_inscrire, name="apprenant_inscrire"),
+    path("apprenants/<int:pk>/inviter/", views.apprenant_inviter, name="apprenant_inviter"),
     path("formateurs/", views.formateur_list, name="formateur_list"),
     path("formateurs/<int:pk>/", views.formateur_edit, name="formateur_edit"),
     path("direction/reglages/", views.reglages, name="reglages"),

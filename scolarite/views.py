@@ -160,6 +160,20 @@ def apprenant_edit(request, pk):
     return render(request, "scolarite/apprenant_form.html", {"form": form, "apprenant": apprenant})
 
 
+@require_POST
+@role_required(Role.DIRECTION)
+def apprenant_inviter(request, pk):
+    apprenant = apprenant_get_for(request.user, pk)
+    try:
+        invitation = services.apprenant_invite(apprenant=apprenant, invited_by=request.user,
+                                               base_url=request.build_absolute_uri("/"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation envoyée à {invitation.email}.")
+    return redirect("apprenant_detail", pk=apprenant.pk)
+
+
 @role_required(Role.DIRECTION)
 def apprenant_inscrire(request, pk):
     """Put the learner in a classe, or change their classe or statut: the open inscription is closed, not edited."""

@@ -196,3 +196,21 @@ def test_lists_run_a_constant_number_of_queries(as_role, scolarite_alpha, alpha,
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200 and "Y19" in response.content.decode() or url == "/formations/"
+
+
+def test_the_direction_invites_a_learner_whose_account_is_linked(as_role, scolarite_alpha, alpha, mailoutbox,
+                                                                 django_capture_on_commit_callbacks):
+    lea = scolarite_alpha["lea"]
+    client = as_role("direction")
+    response = client.post(f"/apprenants/{lea.pk}/inviter/")
+    assert response.status_code == 302 and not mailoutbox  # no email on file yet
+    with tenant_context(alpha):
+        services.apprenant_update(apprenant=lea, email="lea@example.org")
+    connection.set_schema_to_public()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/apprenants/{lea.pk}/inviter/").status_code == 302
+    with tenant_context(alpha):
+        lea.refresh_from_db()
+        assert lea.user.email == "lea@example.org" and lea.user.roles == ["apprenant"]
+    assert mailoutbox[0].to == ["lea@example.org"]
+    assert as_role("inspecteur").post(f"/apprenants/{lea.pk}/inviter/").status_code == 403
