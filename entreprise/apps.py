@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class EntrepriseConfig(AppConfig):
     name = "entreprise"
     verbose_name = "Entreprise"
+
+    def ready(self):
+        from .historique import register
+
+        register()  # contracts travel with a transferred learner's file

@@ -6,4 +6,4 @@ class ScolariteConfig(AppConfig):
     verbose_name = "Scolarité"
 
     def ready(self):
-        from . import usage  # noqa: F401  (registers the catalogue usage finder)
+        from . import historique, usage  # noqa: F401  (register the catalogue usage finder, the inscriptions history)
