@@ -141,6 +141,7 @@ def apprenant_detail(request, pk):
         "apprenant": apprenant,
         "inscriptions": selectors.apprenant_history(apprenant),
         "dossiers": list(apprenant.dossiers_anterieurs.all()),
+        "can_read_dossiers": request.user.has_role(Role.DIRECTION) or request.user.has_role(Role.INSPECTEUR),
         "can_write": can_write,
         "inscription_form": InscriptionForm(classes=Classe.objects.all()) if can_write else None,
     })
