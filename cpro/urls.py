@@ -22,6 +22,7 @@ urlpatterns = [
     path("direction/imports/", include("scolarite.urls_import")),
     path("direction/transferts/", include("scolarite.urls_transfert")),
     path("direction/abonnement/", include("tenants.urls_abonnement")),
+    path("direction/echelles/", include("evaluations.urls")),
     path("", include("scolarite.urls")),
     path("", include("entreprise.urls")),
     path("referentiels/", include(referentiels_urls)),
