@@ -4,6 +4,7 @@ them for a period."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from .validators import validate_siret
 
@@ -28,6 +29,12 @@ class Entreprise(models.Model):
 
     def __str__(self) -> str:
         return self.raison_sociale
+
+    @property
+    def siret_display(self) -> str:
+        """SIREN then NIC, grouped the way INSEE prints them: 123 456 789 00012."""
+        s = self.siret
+        return f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}" if len(s) == 14 else s
 
 
 class Tuteur(models.Model):
@@ -81,3 +88,17 @@ class Contrat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} — {self.apprenant} chez {self.entreprise}"
+
+    ETATS = {"a_venir": "À venir", "en_cours": "En cours", "termine": "Terminé", "rompu": "Rompu"}
+
+    def etat(self, day=None) -> str:
+        day = day or timezone.localdate()
+        if self.rompu_le is not None and self.rompu_le <= day:
+            return "rompu"
+        if day < self.debut:
+            return "a_venir"
+        return "termine" if day > self.fin else "en_cours"
+
+    @property
+    def etat_label(self) -> str:
+        return self.ETATS[self.etat()]

@@ -1,4 +1,8 @@
-"""SIRET: 14 digits whose Luhn sum is a multiple of 10 (La Poste's establishments: the digit sum, of 5)."""
+"""SIRET: 14 digits whose Luhn sum is a multiple of 10.
+
+La Poste's establishments (SIREN 356 000 000) are numbered by a different rule: the sum of their digits is a
+multiple of 5. Its head office, 356 000 000 00048, follows Luhn like everyone else.
+"""
 
 import re
 
@@ -6,9 +10,11 @@ from django.core.exceptions import ValidationError
 
 SIRET_RE = re.compile(r"^\d{14}$")
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_SIEGE = "35600000000048"
 
 
 def siret_normalize(value: str) -> str:
+    """What people type or spreadsheets export: spaces (also non-breaking), dots and dashes between groups."""
     return re.sub(r"[\s.\-]", "", value or "")
 
 
@@ -22,13 +28,15 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def siret_checksum_ok(value: str) -> bool:
+    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_SIEGE:
+        return sum(int(c) for c in value) % 5 == 0
+    return luhn_ok(value)
+
+
 def validate_siret(value: str) -> None:
     if not SIRET_RE.match(value or ""):
         raise ValidationError(f"SIRET invalide « {value} » : 14 chiffres attendus.", code="siret_format")
-    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_SIREN + "00000":
-        valid = sum(int(c) for c in value) % 5 == 0
-    else:
-        valid = luhn_ok(value)
-    if not valid:
+    if not siret_checksum_ok(value):
         raise ValidationError(f"SIRET invalide « {value} » : la clé de contrôle ne correspond pas "
                               "(vérifiez les 14 chiffres).", code="siret_checksum")
