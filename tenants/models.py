@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
 from .validators import validate_uai
@@ -50,7 +51,10 @@ PRIX_REFERENTIEL = Decimal("60.00")  # € per référentiel and school year
 class Abonnement(models.Model):
     """One school year of an establishment's subscription: the application plus référentiels (by code, so a
     new version of a subscribed diploma is covered). Ordered covers at once; the operator records payment.
-    Nothing is deleted when a subscription ends: it only stops new evaluations and new formations."""
+    Nothing is deleted when a subscription ends: it only stops new evaluations and new formations.
+
+    Référentiels added to a paid year put it back to « commandé »: `montant_paye` keeps what was already
+    paid, so the operator sees what remains due."""
 
     class Statut(models.TextChoices):
         COMMANDE = "commande", "Commandé"
@@ -65,6 +69,9 @@ class Abonnement(models.Model):
     commande_par = models.CharField(max_length=254, blank=True)
     paye_le = models.DateTimeField(null=True, blank=True)
     paye_par = models.CharField(max_length=254, blank=True)
+    montant_paye = models.DecimalField("montant payé", max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    annule_le = models.DateTimeField(null=True, blank=True)
+    annule_par = models.CharField(max_length=254, blank=True)
 
     class Meta:
         ordering = ["-annee_scolaire"]
@@ -81,6 +88,7 @@ class AbonnementReferentiel(models.Model):
     abonnement = models.ForeignKey(Abonnement, on_delete=models.CASCADE, related_name="lignes")
     referentiel_code = models.CharField("code du référentiel", max_length=64)
     prix = models.DecimalField(max_digits=8, decimal_places=2, default=PRIX_REFERENTIEL)
+    ajoute_le = models.DateTimeField("ajouté le", default=timezone.now)
 
     class Meta:
         ordering = ["referentiel_code"]

@@ -1,12 +1,17 @@
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Prefetch, Q, Value
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from referentiels.models import Referentiel
+
 from .annees import annee_scolaire_bounds, annee_scolaire_of
-from .models import Abonnement, Domain, Etablissement
+from .models import PRIX_APPLICATION, PRIX_REFERENTIEL, Abonnement, Domain, Etablissement
 
 
 def etablissement_list() -> list[Etablissement]:
@@ -33,27 +38,135 @@ class Couverture:
 
     actif: bool
     annee_scolaire: int  # the school year of `day`
-    abonnement: Abonnement | None  # that year's subscription, if any
-    fin: datetime.date | None  # last day covered by the latest subscription
+    abonnement: Abonnement | None  # that year's subscription, if any (its lines are not fetched)
+    fin: datetime.date | None  # active: last day of the unbroken run of years from this one; lapsed: when it ended
     referentiel_codes: frozenset[str]
+    jour: datetime.date | None = None  # the day it was computed for
+
+    @property
+    def jours_restants(self) -> int | None:
+        if not self.actif or self.fin is None or self.jour is None:
+            return None
+        return (self.fin - self.jour).days
+
+    @property
+    def expire_bientot(self) -> bool:
+        """Ends within ALERTE_JOURS and nothing is ordered after it."""
+        return self.jours_restants is not None and self.jours_restants <= ALERTE_JOURS
+
+
+ALERTE_JOURS = 30
+OUVERTURE_ANNEE_SUIVANTE = (6, 15)  # next school year can be ordered from 15 June
 
 
 def abonnement_couverture(etablissement: Etablissement, *, day: datetime.date | None = None) -> Couverture:
-    """Ordered or paid subscriptions cover their school year; a cancelled one covers nothing. Two queries."""
+    """Ordered or paid subscriptions cover their school year; a cancelled one covers nothing. One query."""
     day = day or timezone.localdate()
     annee = annee_scolaire_of(day)
-    valid = Abonnement.objects.filter(etablissement_id=etablissement.pk).exclude(statut=Abonnement.Statut.ANNULE)
-    latest = valid.order_by("-annee_scolaire").values_list("annee_scolaire", flat=True).first()
-    courant = valid.filter(annee_scolaire=annee).prefetch_related("lignes").first()
-    codes = frozenset(line.referentiel_code for line in courant.lignes.all()) if courant else frozenset()
+    rows = list(
+        Abonnement.objects.filter(etablissement_id=etablissement.pk)
+        .exclude(statut=Abonnement.Statut.ANNULE)
+        .annotate(codes=ArrayAgg("lignes__referentiel_code", filter=Q(lignes__isnull=False), default=Value([])))
+        .order_by("annee_scolaire")
+    )
+    years = {row.annee_scolaire: row for row in rows}
+    courant = years.get(annee)
+    if courant is not None:
+        last = annee
+        while last + 1 in years:
+            last += 1
+        fin = annee_scolaire_bounds(last)[1]
+    else:
+        past = [year for year in years if year < annee]
+        fin = annee_scolaire_bounds(max(past))[1] if past else None
     return Couverture(
         actif=courant is not None,
         annee_scolaire=annee,
         abonnement=courant,
-        fin=annee_scolaire_bounds(latest)[1] if latest is not None else None,
-        referentiel_codes=codes,
+        fin=fin,
+        referentiel_codes=frozenset(courant.codes) if courant else frozenset(),
+        jour=day,
     )
 
 
 def referentiel_souscrit(etablissement: Etablissement, code: str, *, day: datetime.date | None = None) -> bool:
     return code in abonnement_couverture(etablissement, day=day).referentiel_codes
+
+
+def abonnement_commande_ouverte(*, annee: int, day: datetime.date | None = None) -> bool:
+    """The current school year can always be ordered (a new establishment, a lapsed one) or completed with
+    référentiels; the next one from 15 June; no other."""
+    day = day or timezone.localdate()
+    courante = annee_scolaire_of(day)
+    if annee == courante:
+        return True
+    return annee == courante + 1 and day >= abonnement_ouverture(annee)
+
+
+def abonnement_ouverture(annee: int) -> datetime.date:
+    """The first day the direction can order school year `annee` ahead: 15 June before it starts."""
+    return datetime.date(annee, *OUVERTURE_ANNEE_SUIVANTE)
+
+
+def abonnement_annees_commandables(*, day: datetime.date | None = None) -> list[int]:
+    day = day or timezone.localdate()
+    courante = annee_scolaire_of(day)
+    return [annee for annee in (courante, courante + 1) if abonnement_commande_ouverte(annee=annee, day=day)]
+
+
+def abonnement_prix(referentiel_codes) -> Decimal:
+    """The price of a new year's order for these référentiels."""
+    return PRIX_APPLICATION + PRIX_REFERENTIEL * len(set(referentiel_codes))
+
+
+def abonnement_total(abonnement: Abonnement) -> Decimal:
+    """Application plus every line, at the prices recorded when they were ordered (use prefetched `lignes`)."""
+    return abonnement.prix_application + sum((line.prix for line in abonnement.lignes.all()), Decimal("0.00"))
+
+
+def abonnement_reste_a_payer(abonnement: Abonnement) -> Decimal:
+    if abonnement.statut != Abonnement.Statut.COMMANDE:
+        return Decimal("0.00")
+    return max(abonnement_total(abonnement) - abonnement.montant_paye, Decimal("0.00"))
+
+
+def abonnement_en_cours(etablissement: Etablissement, annee: int) -> Abonnement | None:
+    """The year's ordered or paid subscription, with its lines."""
+    return (Abonnement.objects.filter(etablissement_id=etablissement.pk, annee_scolaire=annee)
+            .exclude(statut=Abonnement.Statut.ANNULE).prefetch_related("lignes").first())
+
+
+def abonnement_historique(etablissement: Etablissement) -> list[Abonnement]:
+    """Every year, cancelled orders included, newest first, lines prefetched: two queries."""
+    return list(Abonnement.objects.filter(etablissement_id=etablissement.pk)
+                .prefetch_related("lignes").order_by("-annee_scolaire", "-commande_le"))
+
+
+def referentiel_intitules(codes=None) -> dict[str, str]:
+    """Code → intitulé of its latest version in the catalogue; every code when `codes` is None. One query."""
+    rows = Referentiel.objects.order_by("code", "-version")
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    intitules: dict[str, str] = {}
+    for code, intitule in rows.values_list("code", "intitule"):
+        intitules.setdefault(code, intitule)
+    return intitules
+
+
+def operateur_etablissements(*, day: datetime.date | None = None) -> list[Etablissement]:
+    """Every establishment with `abonnement_courant` (this school year's, if any) and `abonnement_suivant`
+    (next year's, if ordered), lines prefetched. Three queries whatever the number of establishments."""
+    day = day or timezone.localdate()
+    annee = annee_scolaire_of(day)
+    abonnements = (Abonnement.objects.filter(annee_scolaire__in=[annee, annee + 1])
+                   .exclude(statut=Abonnement.Statut.ANNULE).prefetch_related("lignes"))
+    etablissements = list(
+        Etablissement.objects.exclude(schema_name=get_public_schema_name())
+        .prefetch_related(Prefetch("abonnements", queryset=abonnements, to_attr="abonnements_proches"))
+        .order_by("name")
+    )
+    for etablissement in etablissements:
+        by_year = {a.annee_scolaire: a for a in etablissement.abonnements_proches}
+        etablissement.abonnement_courant = by_year.get(annee)
+        etablissement.abonnement_suivant = by_year.get(annee + 1)
+    return etablissements
