@@ -3,12 +3,19 @@
 from django.urls import include, path
 
 from referentiels import views_import
-from tenants import views
+from tenants import views, views_operateur
 
 urlpatterns = [
     path("", views.public_home, name="home"),
     path("comptes/", include("allauth.urls")),
     path("operateur/", views.operateur_home, name="operateur_home"),
+    path("operateur/abonnements/", views_operateur.operateur_abonnements, name="operateur_abonnements"),
+    path("operateur/etablissements/<int:pk>/abonnements/", views_operateur.operateur_etablissement,
+         name="operateur_etablissement"),
+    path("operateur/abonnements/<int:pk>/payer/", views_operateur.operateur_abonnement_payer,
+         name="operateur_abonnement_payer"),
+    path("operateur/abonnements/<int:pk>/annuler/", views_operateur.operateur_abonnement_annuler,
+         name="operateur_abonnement_annuler"),
     path("referentiels/importer/", views_import.import_upload, name="referentiel_import"),
     path("referentiels/importer/confirmer/", views_import.import_confirm, name="referentiel_import_confirm"),
     path("referentiels/", include("referentiels.urls")),

@@ -15,7 +15,8 @@ READERS = [*ESTABLISHMENT_ROLES, Role.OPERATEUR]
 
 
 def _referentiel_for(request, uuid) -> Referentiel:
-    """Until subscriptions exist every référentiel of the catalogue is visible to every establishment."""
+    """The whole catalogue is visible to every establishment (it reads before subscribing); the index marks
+    the subscribed ones from the `abonnement` context (tenants.context_processors)."""
     referentiel = Referentiel.objects.filter(uuid=uuid).first()
     if referentiel is None:
         raise Http404("Référentiel introuvable.")

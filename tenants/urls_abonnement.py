@@ -1,3 +1,10 @@
-"""Filled in by its issue."""
+"""/direction/abonnement/ on an establishment's site."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_abonnement
+
+urlpatterns = [
+    path("", views_abonnement.abonnement_page, name="abonnement"),
+    path("commander/", views_abonnement.abonnement_commander_page, name="abonnement_commander"),
+]
