@@ -78,3 +78,9 @@ def test_a_wrong_uai_is_refused(as_role, alpha):
 def test_another_establishments_uai_is_refused(as_role, alpha, beta):
     response = as_role("direction").post("/direction/reglages/", form(uai="0691234S"))
     assert "déjà celui d" in response.content.decode()
+
+
+def test_the_settings_lead_to_the_scales_in_use(as_role):
+    page = as_role("direction").get("/direction/reglages/").content.decode()
+    assert 'href="/direction/echelles/"' in page
+    assert as_role("direction").get("/direction/echelles/").status_code == 200
