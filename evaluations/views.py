@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.roles import Role
+from scolarite.selectors import classe_list
+from tenants.annees import annee_scolaire_of
 
 from .forms import EtatFormSet, NiveauFormSet, initial_etats, initial_niveaux
 from .models import Echelle
@@ -15,7 +18,9 @@ from .services import echelle_usage_set, echelle_version_create
 
 @role_required(Role.FORMATEUR)
 def formateur_home(request):
-    return render(request, "evaluations/formateur_home.html")
+    annee = annee_scolaire_of(timezone.localdate())
+    return render(request, "evaluations/formateur_home.html",
+                  {"classes": classe_list(user=request.user, annee_scolaire=annee)})
 
 
 # --- Evaluation scales: direction writes, inspection and formateurs read -------------------------------------

@@ -214,3 +214,8 @@ def test_the_direction_invites_a_learner_whose_account_is_linked(as_role, scolar
         assert lea.user.email == "lea@example.org" and lea.user.roles == ["apprenant"]
     assert mailoutbox[0].to == ["lea@example.org"]
     assert as_role("inspecteur").post(f"/apprenants/{lea.pk}/inviter/").status_code == 403
+
+
+def test_a_formateurs_home_lists_only_their_classes(as_role, scolarite_alpha):
+    page = as_role("formateur").get("/formateur/").content.decode()
+    assert "1CIEL-A" in page and "TCIEL-B" not in page
