@@ -36,6 +36,7 @@ SCHOOL_ITEMS = [
     ("Classes", "classe_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
     ("Apprenants", "apprenant_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
     ("Entreprises", "entreprise_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
+    ("Contrats", "contrat_list", (Role.DIRECTION, Role.INSPECTEUR)),
 ]
 
 

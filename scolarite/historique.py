@@ -173,3 +173,9 @@ historique_provider_register("inscriptions", "Inscriptions (classes, formations,
     "motif_fin": "Motif de fin",
     "redoublant": "Redoublement",
 })
+
+
+def history_sections(apprenant, *, exclude=("inscriptions",)) -> list[dict]:
+    """The other apps' records of a learner here (contracts today; evaluations and bilans later), as tables."""
+    sections = [_section(p, apprenant) for p in historique_providers() if p.key not in exclude]
+    return history_display({"sections": sections})[0]["sections"]

@@ -25,6 +25,7 @@ from .forms import (
     InscriptionForm,
     ReglagesForm,
 )
+from .historique import history_sections
 from .models import Classe, Formation
 
 READERS = (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)
@@ -140,6 +141,7 @@ def apprenant_detail(request, pk):
     return render(request, "scolarite/apprenant_detail.html", {
         "apprenant": apprenant,
         "inscriptions": selectors.apprenant_history(apprenant),
+        "sections": history_sections(apprenant),
         "dossiers": list(apprenant.dossiers_anterieurs.all()),
         "can_read_dossiers": request.user.has_role(Role.DIRECTION) or request.user.has_role(Role.INSPECTEUR),
         "can_write": can_write,

@@ -219,3 +219,15 @@ def test_the_direction_invites_a_learner_whose_account_is_linked(as_role, scolar
 def test_a_formateurs_home_lists_only_their_classes(as_role, scolarite_alpha):
     page = as_role("formateur").get("/formateur/").content.decode()
     assert "1CIEL-A" in page and "TCIEL-B" not in page
+
+
+def test_a_learners_record_shows_their_contracts(as_role, scolarite_alpha, alpha):
+    from entreprise.services import contrat_create, entreprise_create
+
+    with tenant_context(alpha):
+        entreprise = entreprise_create(raison_sociale="Réseaux du Sud", siret="73282932000074")
+        contrat_create(type="apprentissage", apprenant=scolarite_alpha["lea"], entreprise=entreprise,
+                       debut=datetime.date(ANNEE, 9, 1), fin=datetime.date(ANNEE + 2, 8, 31))
+    connection.set_schema_to_public()
+    page = as_role("direction").get(f"/apprenants/{scolarite_alpha['lea'].pk}/").content.decode()
+    assert "Réseaux du Sud" in page and "Ajouter un contrat" in page
