@@ -9,10 +9,12 @@ from django_tenants.utils import tenant_context
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
-from tenants.models import Etablissement
+from tenants.models import Abonnement, Etablissement
 from tenants.services import etablissement_create
 
 REFERENTIELS_DIR = Path(settings.BASE_DIR) / "fixtures" / "referentiels"
+DEMO_IMPORT = Path(settings.BASE_DIR) / "fixtures" / "imports" / "exemple-ypareo.csv"
+DEMO_REFERENTIELS = ["BACPRO-CIEL", "2TNE"]
 DEMO_SCHEMA = "demo"
 DEMO_PASSWORD = "cpro-demo-2026"
 DEMO_OPERATOR = "operateur@demo.cpro.local"  # on the public site (http://localhost:8000/)
@@ -41,12 +43,61 @@ def demo_domain() -> str:
     return f"{DEMO_SCHEMA}.{settings.CPRO_BASE_DOMAIN}"
 
 
+def demo_subscribe(etablissement: Etablissement, operator: User) -> None:
+    """The current school year's subscription to the demo's référentiels, ordered and paid (on public)."""
+    from tenants.selectors import abonnement_couverture
+    from tenants.services import abonnement_commander, abonnement_marquer_paye
+
+    couverture = abonnement_couverture(etablissement)
+    missing = [code for code in DEMO_REFERENTIELS if code not in couverture.referentiel_codes]
+    if missing:
+        abonnement_commander(etablissement=etablissement, annee_scolaire=couverture.annee_scolaire,
+                             referentiel_codes=missing, actor="démonstration")
+    abonnement = abonnement_couverture(etablissement).abonnement
+    if abonnement.statut != Abonnement.Statut.PAYE:
+        abonnement_marquer_paye(abonnement=abonnement, actor=operator)
+
+
+def demo_school_import(direction: User) -> None:
+    """Classes, learners, companies, tuteurs and contracts from the example Yparéo file, through the import
+    (inside the demo's schema). An unchanged file leaves no trace: the plan is checked before anything is stored."""
+    from scolarite.imports.lecture import source_read
+    from scolarite.imports.plan import plan_build
+    from scolarite.services_import import import_apply, import_preview
+
+    contenu = DEMO_IMPORT.read_bytes()
+    plan = plan_build(source_read(contenu, DEMO_IMPORT.name))
+    if plan.erreurs or plan.rejetees:
+        raise RuntimeError(f"{DEMO_IMPORT.name} : {plan.erreurs or [ligne.raisons for ligne in plan.rejetees]}")
+    if plan.has_changes:
+        fichier = import_preview(contenu=contenu, nom_fichier=DEMO_IMPORT.name, user=direction)
+        import_apply(import_fichier=fichier, actor=direction)
+
+
+def demo_people_link(direction: User) -> None:
+    """The demo accounts are the imported people: the apprentice Léa Dupont, the maître d'apprentissage Jean
+    Moreau; the formateur teaches every imported classe."""
+    from entreprise.models import Tuteur
+    from scolarite.models import Apprenant, Classe
+    from scolarite.services import classe_formateurs_set
+
+    accounts = {user.email: user for user in User.objects.filter(email__in=[p[0] for p in DEMO_PEOPLE])}
+    apprenti, tuteur_user = accounts["apprenti@demo.cpro.local"], accounts["tuteur@demo.cpro.local"]
+    Apprenant.objects.filter(email=apprenti.email, user__isnull=True).update(user=apprenti)
+    Tuteur.objects.filter(email=tuteur_user.email, user__isnull=True).update(user=tuteur_user)
+    formateur = accounts["formateur@demo.cpro.local"]
+    for classe in Classe.objects.exclude(formateurs=formateur):
+        classe_formateurs_set(classe=classe, formateurs=[*classe.formateurs.all(), formateur], actor=direction)
+
+
 def demo_seed() -> Etablissement:
-    """Create the demo establishment, its people and a platform operator; running it again changes nothing."""
+    """Create the demo establishment, its people and a platform operator, its subscription, and its school
+    (classes, learners, companies, contracts) by importing the example file; running it again changes nothing."""
     demo_referentiels_load()
-    if not User.objects.filter(email=DEMO_OPERATOR).exists():  # the public schema's users are operators
-        user_create(email=DEMO_OPERATOR, roles=[Role.OPERATEUR], first_name="Opérateur", last_name="Démo",
-                    password=DEMO_PASSWORD)
+    operator = User.objects.filter(email=DEMO_OPERATOR).first()  # the public schema's users are operators
+    if operator is None:
+        operator = user_create(email=DEMO_OPERATOR, roles=[Role.OPERATEUR], first_name="Opérateur",
+                               last_name="Démo", password=DEMO_PASSWORD)
     etablissement = Etablissement.objects.filter(schema_name=DEMO_SCHEMA).first()
     direction_email, _, first, last = DEMO_PEOPLE[0]
     if etablissement is None:
@@ -59,4 +110,9 @@ def demo_seed() -> Etablissement:
         for email, roles, first, last in DEMO_PEOPLE:
             if not User.objects.filter(email=email).exists():
                 user_create(email=email, roles=roles, first_name=first, last_name=last, password=DEMO_PASSWORD)
+    demo_subscribe(etablissement, operator)
+    with tenant_context(etablissement), transaction.atomic():
+        direction = User.objects.get(email=direction_email)
+        demo_school_import(direction)
+        demo_people_link(direction)
     return etablissement

@@ -25,6 +25,38 @@ def test_the_demo_has_one_account_per_role_and_an_operator_and_can_be_seeded_twi
     connection.set_schema_to_public()
 
 
+def test_the_demo_school_comes_from_the_fixture_import_and_a_second_seed_changes_nothing(public, settings):
+    from accounts.models import AuditEvent
+    from entreprise.models import Contrat, Entreprise, Tuteur
+    from scolarite.models import Apprenant, Classe, ImportFichier, Inscription
+    from tenants.selectors import abonnement_couverture
+
+    def state():
+        with tenant_context(demo):
+            result = (Classe.objects.count(), Apprenant.objects.count(), Inscription.objects.count(),
+                      Entreprise.objects.count(), Tuteur.objects.count(), Contrat.objects.count(),
+                      ImportFichier.objects.count(), AuditEvent.objects.count())
+        connection.set_schema_to_public()
+        return result
+
+    demo = demo_seed()
+    couverture = abonnement_couverture(demo)
+    assert couverture.referentiel_codes >= {"BACPRO-CIEL", "2TNE"} and couverture.abonnement.statut == "paye"
+    first = state()
+    assert first[:7] == (3, 24, 24, 6, 11, 19, 1)
+    demo_seed()
+    assert state() == first
+    with tenant_context(demo):
+        assert ImportFichier.objects.get().statut == ImportFichier.Statut.APPLIQUE
+        lea = Apprenant.objects.get(user__email="apprenti@demo.cpro.local")
+        assert (lea.prenom, lea.nom, lea.inscriptions.get().classe.code) == ("Léa", "DUPONT", "1CIEL-A")
+        jean = Tuteur.objects.get(user__email="tuteur@demo.cpro.local")
+        assert (jean.prenom, jean.nom) == ("Jean", "MOREAU") and lea.contrats.get().tuteurs.get() == jean
+        formateur = User.objects.get(email="formateur@demo.cpro.local")
+        assert set(formateur.classes_enseignees.values_list("code", flat=True)) == {"1CIEL-A", "TCIEL-A", "1CIEL-B"}
+    connection.set_schema_to_public()
+
+
 def test_the_demo_is_never_seeded_outside_the_embedded_default(public, settings):
     settings.CPRO_EMBEDDED = False
     with pytest.raises(SystemExit):
