@@ -138,11 +138,13 @@ def _write(plan: Plan, actor) -> list[str]:
                 tuteurs = [made[id(ligne.tuteur)]] if ligne.tuteur else []
                 result = contrat_create(apprenant=apprenant, entreprise=made[id(ligne.entreprise)], tuteurs=tuteurs,
                                         actor=actor, **ligne.contrat)
+                # The service's count of the tuteur's apprentices is the authority once the contract exists.
                 alertes += [f"{ligne.ref} : {warning}" for warning in result.warnings]
+            else:
+                alertes += [f"{ligne.ref} : {alerte}" for alerte in ligne.alertes]
         except ValidationError as error:  # the data changed under the plan: nothing is kept
             raise ValidationError(f"{ligne.ref} ({ligne.libelle}) : {' '.join(error.messages)} Rien n'a été "
                                   "importé.") from error
-        alertes += [f"{ligne.ref} : {alerte}" for alerte in ligne.alertes]
     return alertes
 
 

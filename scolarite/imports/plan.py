@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ ENTREPRISE_COLUMNS = {"raison_sociale": "raison_sociale", "entreprise_adresse": 
                       "entreprise_secteur": "secteur", "entreprise_code_naf": "code_naf"}
 TUTEUR_COLUMNS = {"tuteur_nom": "nom", "tuteur_prenom": "prenom", "tuteur_email": "email",
                   "tuteur_telephone": "telephone", "tuteur_fonction": "fonction"}
+MAX_APPRENTIS = 2  # Code du travail, R6223-6 (plus one extended after a failed exam): warned, never blocked
 MAX_LENGTHS = {"nom": 150, "prenom": 150, "telephone": 30, "identifiant_externe": 40, "classe": 40,
                "classe_intitule": 200, "raison_sociale": 200, "entreprise_code_postal": 10, "entreprise_ville": 120,
                "entreprise_telephone": 30, "entreprise_secteur": 200, "entreprise_code_naf": 6, "tuteur_nom": 150,
@@ -87,6 +88,7 @@ class TuteurPlan:
     fields: dict
     existing: Tuteur | None = None
     changes: dict = field(default_factory=dict)
+    apprentis: int = 0  # apprenticeship contracts: current ones, then those the file adds
 
     @property
     def action(self) -> str:
@@ -210,6 +212,11 @@ class Contexte:
             self.tuteurs.setdefault(tuteur.entreprise_id, []).append(tuteur)
         self.contrats = {(c.apprenant_id, c.entreprise_id, c.type, c.debut): c
                          for c in Contrat.objects.filter(apprenant__in=apprenants)}
+        today = timezone.localdate()
+        self.apprentis = dict(  # current apprenticeship contracts per tuteur of these companies
+            Contrat.objects.filter(tuteurs__entreprise__in=entreprises, type=Contrat.Type.APPRENTISSAGE,
+                                   fin__gte=today).filter(Q(rompu_le__isnull=True) | Q(rompu_le__gt=today))
+            .values_list("tuteurs").annotate(n=Count("id", distinct=True)))
 
 
 def _identite(nom: str, prenom: str, naissance) -> tuple:
@@ -529,7 +536,8 @@ class _Builder:
                                 None) or next((t for t in candidates if (t.nom.lower(), t.prenom.lower()) ==
                                                (fields["nom"].lower(), fields["prenom"].lower())
                                                and not (fields.get("email") and t.email)), None)
-            planned = TuteurPlan(entreprise=entreprise, fields=fields, existing=existing)
+            planned = TuteurPlan(entreprise=entreprise, fields=fields, existing=existing,
+                                 apprentis=self.ctx.apprentis.get(existing.pk, 0) if existing else 0)
             if existing is not None:
                 planned.changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
             pending.append((self.plan.tuteurs, key, planned))
@@ -554,6 +562,13 @@ class _Builder:
             return
         out.contrat = contrat
         out.actions["contrats"] = CREE
+        if contrat["type"] == Contrat.Type.APPRENTISSAGE and out.tuteur is not None:
+            out.tuteur.apprentis += 1
+            if out.tuteur.apprentis > MAX_APPRENTIS:
+                out.alertes.append(
+                    f"{out.tuteur.fields.get('prenom', '')} {out.tuteur.fields.get('nom', '').upper()} encadrera "
+                    f"{out.tuteur.apprentis} apprentis : la règle est de deux, plus un dont le contrat est prolongé "
+                    "après un échec à l'examen (art. R6223-6 du Code du travail).")
 
 
 def _email_ok(value: str) -> bool:

@@ -343,6 +343,20 @@ def test_the_preview_reads_a_fixed_number_of_queries_whatever_the_rows(in_alpha,
     assert len(plan.acceptees) == 300, plan.rejetees[:1] and plan.rejetees[0].raisons
 
 
+def test_a_maitre_d_apprentissage_with_a_third_apprentice_is_warned_not_blocked(in_alpha):
+    tuteur = ("MOREAU", "Jean", "jean@r.example")
+    rows = [row(nom=f"NOM{i}", ine=f"2026A0000{i}K", siret=VALID_SIRET, raison="Réseaux", tuteur=tuteur,
+                debut="01/09/2026", fin="31/08/2028") for i in range(3)]
+    fichier = preview(make_csv(rows))
+    assert [len(ligne["alertes"]) for ligne in lignes(fichier)] == [0, 0, 1]
+    assert "Jean MOREAU encadrera 3 apprentis" in lignes(fichier)[2]["alertes"][0]
+    fichier = import_apply(import_fichier=fichier, actor=None)
+    assert Contrat.objects.count() == 3 and any("R6223-6" in alerte for alerte in fichier.rapport["alertes"])
+    rows.append(row(nom="NOM3", ine="2026A00003K", siret=VALID_SIRET, raison="Réseaux", tuteur=tuteur,
+                    debut="01/09/2026", fin="31/08/2028"))
+    assert "encadrera 4 apprentis" in lignes(preview(make_csv(rows)))[3]["alertes"][0]
+
+
 def test_headers_alone_are_not_a_file(in_alpha):
     fichier = preview(make_csv([], HEADERS))
     assert "aucune ligne" in fichier.rapport["erreurs"][0]
