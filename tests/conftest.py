@@ -173,3 +173,15 @@ def as_role(alpha_client, personas):
 @pytest.fixture
 def public_schema_name():
     return get_public_schema_name()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder. django-tenants' storage caches the media root and does not reset it
+    when MEDIA_ROOT changes (its setting_changed handler only watches MULTITENANT_RELATIVE_MEDIA_ROOT)."""
+    from django.core.files.storage import storages
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    storages["default"].__dict__.pop("relative_media_root", None)
+    yield tmp_path
+    storages["default"].__dict__.pop("relative_media_root", None)

@@ -38,8 +38,8 @@ def test_a_reset_request_for_an_unknown_address_reveals_nothing(alpha):
     assert all("password/reset/key" not in message.body for message in mail.outbox)
 
 
-def test_the_logo_is_served_from_the_establishments_own_files(alpha, beta, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_the_logo_is_served_from_the_establishments_own_files(alpha, beta, media_root):
+    tmp_path = media_root
     connection.set_tenant(alpha)
     alpha.logo.save("logo.png", ContentFile(PNG))
     connection.set_schema_to_public()
@@ -49,10 +49,9 @@ def test_the_logo_is_served_from_the_establishments_own_files(alpha, beta, setti
     assert host_client("beta.localhost").get("/etablissement/logo/").status_code == 404
 
 
-def test_the_header_shows_the_logo_only_when_there_is_one(as_role, alpha, settings, tmp_path):
+def test_the_header_shows_the_logo_only_when_there_is_one(as_role, alpha, media_root):
     client = as_role(Role.FORMATEUR)
     assert "/etablissement/logo/" not in client.get("/formateur/").content.decode()
-    settings.MEDIA_ROOT = str(tmp_path)
     connection.set_tenant(alpha)
     alpha.logo.save("logo.png", ContentFile(PNG))
     connection.set_schema_to_public()

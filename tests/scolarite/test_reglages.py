@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def _media(media_root):
+    return media_root
 
 
 def png(name="logo.png", size=(40, 20), fmt="PNG") -> SimpleUploadedFile:
