@@ -104,7 +104,11 @@ def csv_read(contenu: bytes) -> Source:
     if not first_line:
         source.erreurs.append("Le fichier est vide.")
         return source
-    source.separateur = sniff_separator(first_line)
+    if first_line.lower().startswith("sep=") and len(first_line.strip()) == 5:  # Excel's separator hint line
+        source.separateur = first_line.strip()[4]
+        text = text.split(first_line, 1)[1]
+    else:
+        source.separateur = sniff_separator(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.separateur)
     try:
         rows = [(reader.line_num, row) for row in reader]

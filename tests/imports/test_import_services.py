@@ -89,6 +89,12 @@ def test_a_utf8_file_with_bom_and_commas_reads_like_the_windows_one(in_alpha, yp
     assert lignes(fichier)[0]["libelle"] == "DUPONT Léa"
 
 
+def test_excels_separator_hint_line_is_understood(in_alpha):
+    fichier = preview(b"sep=,\r\n" + make_csv([row()], sep=","))
+    assert fichier.rapport["separateur"] == "," and lignes(fichier)[0]["ref"] == "ligne 3"
+    assert lignes(fichier)[0]["statut"] == "cree"
+
+
 def test_headers_are_recognised_whatever_their_case_accents_and_spelling(in_alpha):
     headers = ["NOM_APPRENANT", "PRENOM", "numéro INE", "Né le", "Courriel", "Code classe", "Code diplome",
                "Régime", "N° SIRET", "Employeur", "Nom du maître d'apprentissage", "Prénom MA", "Mail MA",
