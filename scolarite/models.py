@@ -198,6 +198,7 @@ class ImportFichier(models.Model):
 
     class Statut(models.TextChoices):
         APERCU = "apercu", "Aperçu, rien d'écrit"
+        EN_COURS = "en_cours", "En cours d'écriture"  # large files are written by a Celery task
         APPLIQUE = "applique", "Appliqué"
         ABANDONNE = "abandonne", "Abandonné"
 

@@ -15,7 +15,7 @@ from entreprise.services import contrat_create, entreprise_create, entreprise_up
 from tenants.annees import annee_scolaire_label
 
 from .imports.lecture import source_read
-from .imports.plan import ACTION_LABELS, Plan, plan_build
+from .imports.plan import ACTION_LABELS, CREE, MODIFIE, Plan, plan_build
 from .models import ImportFichier
 from .services import apprenant_create, apprenant_update, classe_create, formation_create, inscription_open
 
@@ -61,12 +61,48 @@ def import_preview(*, contenu: bytes, nom_fichier: str, user, referentiel_defaut
     )
 
 
+SYNC_MAX_ROWS = 200  # beyond, the browser hands the writes to a Celery task (about 30 ms a row)
+WAITING = (ImportFichier.Statut.APERCU, ImportFichier.Statut.EN_COURS)
+
+
+def import_rows_to_write(import_fichier: ImportFichier) -> int:
+    compte = import_fichier.rapport.get("compte", {}).get("lignes", {})
+    return compte.get(CREE, 0) + compte.get(MODIFIE, 0)
+
+
+def import_schedule(*, import_fichier: ImportFichier, actor, skip_rejected: bool = False) -> ImportFichier:
+    """Mark the import as being written and hand `import_apply` to a Celery task once this transaction commits
+    (without Redis the task runs at once, in the process)."""
+    from .tasks import import_apply_task
+
+    with transaction.atomic():
+        import_fichier = ImportFichier.objects.select_for_update().get(pk=import_fichier.pk)
+        if import_fichier.statut != ImportFichier.Statut.APERCU:
+            raise ValidationError(f"Cet import est déjà {import_fichier.get_statut_display().lower()}.")
+        import_fichier.statut = ImportFichier.Statut.EN_COURS
+        import_fichier.rapport.pop("echec", None)
+        import_fichier.save(update_fields=["statut", "rapport"])
+        actor_id = getattr(actor, "pk", None)
+        transaction.on_commit(lambda: import_apply_task.delay(import_fichier.pk, actor_id, skip_rejected))
+    return import_fichier
+
+
+def import_failed(*, import_fichier: ImportFichier, message: str) -> None:
+    """A background write refused: nothing was written, the preview is back with the reason."""
+    with transaction.atomic():
+        import_fichier = ImportFichier.objects.select_for_update().get(pk=import_fichier.pk)
+        if import_fichier.statut == ImportFichier.Statut.EN_COURS:
+            import_fichier.statut = ImportFichier.Statut.APERCU
+            import_fichier.rapport["echec"] = message
+            import_fichier.save(update_fields=["statut", "rapport"])
+
+
 def import_apply(*, import_fichier: ImportFichier, actor, skip_rejected: bool = False) -> ImportFichier:
     """Plan the stored file again against the current data and write it, all or nothing. Rejected rows refuse the
     whole import unless `skip_rejected`: then only the valid rows are written."""
     with transaction.atomic():
         import_fichier = ImportFichier.objects.select_for_update().get(pk=import_fichier.pk)
-        if import_fichier.statut != ImportFichier.Statut.APERCU:
+        if import_fichier.statut not in WAITING:
             raise ValidationError(f"Cet import est déjà {import_fichier.get_statut_display().lower()} : déposez le "
                                   "fichier à nouveau pour un nouvel aperçu.")
         options = import_fichier.rapport.get("options", {})
@@ -91,11 +127,15 @@ def import_apply(*, import_fichier: ImportFichier, actor, skip_rejected: bool = 
     return import_fichier
 
 
+@transaction.atomic
 def import_abandon(*, import_fichier: ImportFichier, actor) -> ImportFichier:
-    if import_fichier.statut != ImportFichier.Statut.APERCU:
+    # The lock waits for a write in progress, which then wins.
+    import_fichier = ImportFichier.objects.select_for_update().get(pk=import_fichier.pk)
+    if import_fichier.statut not in WAITING:
         raise ValidationError(f"Cet import est déjà {import_fichier.get_statut_display().lower()}.")
     import_fichier.statut = ImportFichier.Statut.ABANDONNE
     import_fichier.save(update_fields=["statut"])
+    audit_record(actor=actor, action="import_abandon", target=import_fichier.nom_fichier)
     return import_fichier
 
 

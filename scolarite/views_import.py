@@ -13,7 +13,14 @@ from .imports.forms import ImportUploadForm
 from .imports.plan import ACTION_LABELS, CREE, IGNORE, INCHANGE, MODIFIE, REJETE
 from .imports.selectors import import_get, import_list
 from .models import ImportFichier
-from .services_import import import_abandon, import_apply, import_preview
+from .services_import import (
+    SYNC_MAX_ROWS,
+    import_abandon,
+    import_apply,
+    import_preview,
+    import_rows_to_write,
+    import_schedule,
+)
 
 ENTITES = [("lignes", "Lignes du fichier"), ("apprenants", "Apprenants"), ("inscriptions", "Inscriptions"),
            ("classes", "Classes"), ("formations", "Formations"), ("entreprises", "Entreprises"),
@@ -69,7 +76,8 @@ def import_detail(request, pk):
         "colonnes": [ACTION_LABELS[a] for a in COLONNES],
         "rejetees": by_statut[REJETE], "changements": by_statut[CREE] + by_statut[MODIFIE],
         "inchangees": by_statut[INCHANGE], "ignorees": by_statut[IGNORE],
-        "apercu": fichier.statut == ImportFichier.Statut.APERCU,
+        "apercu": fichier.statut in (ImportFichier.Statut.APERCU, ImportFichier.Statut.EN_COURS),
+        "en_cours": fichier.statut == ImportFichier.Statut.EN_COURS,
         "confirmable": fichier.statut == ImportFichier.Statut.APERCU and not rapport.get("erreurs")
         and (by_statut[CREE] or by_statut[MODIFIE]),
         "classes_url": _classes_url(),
@@ -80,12 +88,23 @@ def import_detail(request, pk):
 @role_required(Role.DIRECTION)
 def import_confirm(request, pk):
     fichier = import_get(pk)
+    skip_rejected = request.POST.get("skip_rejected") == "1"
+    rows = import_rows_to_write(fichier)
     try:
-        fichier = import_apply(import_fichier=fichier, actor=request.user,
-                               skip_rejected=request.POST.get("skip_rejected") == "1")
+        if rows > SYNC_MAX_ROWS:  # a minute of writes for 2,000 rows: out of the request
+            import_schedule(import_fichier=fichier, actor=request.user, skip_rejected=skip_rejected)
+            fichier.refresh_from_db(fields=["statut", "rapport"])
+            if fichier.statut == ImportFichier.Statut.EN_COURS:
+                messages.info(request, f"L'écriture des {rows} lignes a commencé : cette page se met à jour "
+                                       "d'elle-même quand elle est finie.")
+                return redirect("import_detail", pk=pk)
+        else:
+            fichier = import_apply(import_fichier=fichier, actor=request.user, skip_rejected=skip_rejected)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        if fichier.statut != ImportFichier.Statut.APPLIQUE:  # the task ran at once and refused
+            return redirect("import_detail", pk=pk)
         lignes = fichier.rapport["compte"]["lignes"]
         messages.success(request, f"Import appliqué : {lignes.get(CREE, 0)} apprenant·e·s ajouté·e·s, "
                                   f"{lignes.get(MODIFIE, 0)} mis·es à jour, {lignes.get(INCHANGE, 0)} inchangé·e·s.")

@@ -149,3 +149,43 @@ def test_the_preview_page_and_history_run_a_fixed_number_of_queries(direction, a
     assert response.status_code == 200 and "NOM399" in response.content.decode()
     with django_assert_max_num_queries(12):
         assert direction.get("/direction/imports/").status_code == 200
+
+
+@pytest.fixture
+def small_sync_limit(monkeypatch):
+    monkeypatch.setattr("scolarite.views_import.SYNC_MAX_ROWS", 2)
+
+
+def test_a_large_import_is_written_by_a_task_while_the_page_waits(direction, alpha, small_sync_limit,
+                                                                    django_capture_on_commit_callbacks):
+    upload(direction, make_csv([row(nom=f"NOM{i}", ine=f"2026A0000{i}K") for i in range(3)]), "eleves.csv")
+    fichier = in_alpha(alpha, lambda: ImportFichier.objects.get())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = direction.post(f"/direction/imports/{fichier.pk}/confirmer/", follow=True)
+    page = response.content.decode()
+    assert "L&#x27;écriture des 3 lignes a commencé" in page and "En cours d&#x27;écriture" in page
+    assert 'hx-trigger="every 3s"' in page and "Confirmer l'import" not in page
+    assert in_alpha(alpha, lambda: Apprenant.objects.count()) == 0
+    assert direction.post(f"/direction/imports/{fichier.pk}/confirmer/").status_code == 302  # refused, not twice
+    assert len(callbacks) == 1
+
+    with tenant_context(alpha):
+        callbacks[0]()  # the Celery task, eager without Redis
+    connection.set_schema_to_public()
+    assert in_alpha(alpha, lambda: (Apprenant.objects.count(), ImportFichier.objects.get().statut)) == (3, "applique")
+    assert "Appliqué" in direction.get(f"/direction/imports/{fichier.pk}/").content.decode()
+
+
+def test_a_task_that_refuses_puts_the_preview_back_with_the_reason(direction, alpha, small_sync_limit,
+                                                                   django_capture_on_commit_callbacks):
+    upload(direction, make_csv([row(nom=f"NOM{i}", ine=f"2026A0000{i}K") for i in range(3)] + [row(ine="1")]),
+           "eleves.csv")
+    fichier = in_alpha(alpha, lambda: ImportFichier.objects.get())
+    with django_capture_on_commit_callbacks(execute=True):
+        direction.post(f"/direction/imports/{fichier.pk}/confirmer/")
+    page = direction.get(f"/direction/imports/{fichier.pk}/").content.decode()
+    assert "L'écriture a été refusée, rien n'a été importé : 1 ligne rejetée" in page
+    assert in_alpha(alpha, lambda: (Apprenant.objects.count(), ImportFichier.objects.get().statut)) == (0, "apercu")
+    with django_capture_on_commit_callbacks(execute=True):
+        direction.post(f"/direction/imports/{fichier.pk}/confirmer/", {"skip_rejected": "1"})
+    assert in_alpha(alpha, lambda: (Apprenant.objects.count(), ImportFichier.objects.get().statut)) == (3, "applique")
