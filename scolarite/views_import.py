@@ -11,6 +11,7 @@ from accounts.roles import Role
 
 from .imports.forms import ImportUploadForm
 from .imports.plan import ACTION_LABELS, CREE, IGNORE, INCHANGE, MODIFIE, REJETE
+from .imports.rapport import LABELS, LABELS_FAITS
 from .imports.selectors import import_get, import_list
 from .models import ImportFichier
 from .services_import import (
@@ -26,6 +27,7 @@ ENTITES = [("lignes", "Lignes du fichier"), ("apprenants", "Apprenants"), ("insc
            ("classes", "Classes"), ("formations", "Formations"), ("entreprises", "Entreprises"),
            ("tuteurs", "Tuteurs"), ("contrats", "Contrats")]
 COLONNES = [CREE, MODIFIE, INCHANGE, REJETE, IGNORE]
+FEMININ = {CREE: "créée", MODIFIE: "mise à jour"}
 ENTITE_SINGULIER = {"apprenants": "apprenant", "inscriptions": "inscription", "classes": "classe",
                     "entreprises": "entreprise", "tuteurs": "tuteur", "contrats": "contrat"}
 
@@ -38,8 +40,8 @@ def _tableau(compte: dict) -> list[dict]:
 def _detail(ligne: dict) -> str:
     if ligne["statut"] in (REJETE, IGNORE):
         return " ".join(ligne["raisons"])
-    parts = [f"{ENTITE_SINGULIER[e]} {ACTION_LABELS[a]}" for e, a in ligne["actions"].items()
-             if a != INCHANGE and e in ENTITE_SINGULIER]
+    parts = [f"{ENTITE_SINGULIER[e]} {FEMININ.get(a) if e in ('classes', 'inscriptions') else ACTION_LABELS[a]}"
+             for e, a in ligne["actions"].items() if a != INCHANGE and e in ENTITE_SINGULIER]
     if ligne["champs"]:
         parts.append(f"champs modifiés : {', '.join(ligne['champs'])}")
     return "; ".join(parts + ligne["alertes"]) or "rien à changer"
@@ -73,7 +75,8 @@ def import_detail(request, pk):
     by_statut = {statut: [ligne for ligne in lignes if ligne["statut"] == statut] for statut in COLONNES}
     return render(request, "scolarite/import_detail.html", {
         "fichier": fichier, "rapport": rapport, "tableau": _tableau(rapport.get("compte", {})),
-        "colonnes": [ACTION_LABELS[a] for a in COLONNES],
+        "colonnes": [(LABELS if fichier.statut != ImportFichier.Statut.APPLIQUE else LABELS_FAITS)[a]
+                     for a in COLONNES],
         "rejetees": by_statut[REJETE], "changements": by_statut[CREE] + by_statut[MODIFIE],
         "inchangees": by_statut[INCHANGE], "ignorees": by_statut[IGNORE],
         "apercu": fichier.statut in (ImportFichier.Statut.APERCU, ImportFichier.Statut.EN_COURS),
