@@ -10,7 +10,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpro.settings.dev")
 
-SUITES = ["bench.etablissements", "bench.referentiels", "bench.imports"]
+SUITES = ["bench.etablissements", "bench.referentiels", "bench.imports", "bench.evaluations"]
 
 
 def emit(name: str, value: float, unit: str) -> None:
