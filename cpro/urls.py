@@ -23,6 +23,8 @@ urlpatterns = [
     path("direction/transferts/", include("scolarite.urls_transfert")),
     path("direction/abonnement/", include("tenants.urls_abonnement")),
     path("direction/echelles/", include("evaluations.urls")),
+    path("formateur/situations/", include("evaluations.urls_grille")),
+    path("apprenant/situations/<int:pk>/", livret_views.apprenant_situation, name="apprenant_situation"),
     path("", include("scolarite.urls")),
     path("", include("entreprise.urls")),
     path("referentiels/", include(referentiels_urls)),

@@ -1,7 +1,13 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 
 from accounts.access import role_required
 from accounts.roles import Role
+from evaluations.access_grille import situation_for_apprenant
+from evaluations.selectors_grille import apprenant_resultats, echelle_version_for
+from evaluations.services_grille import positionnement_record
+from referentiels.models import Critere
 
 from .selectors import apprenant_dashboard
 
@@ -9,6 +15,32 @@ from .selectors import apprenant_dashboard
 @role_required(Role.APPRENANT)
 def apprenant_home(request):
     return render(request, "livret/apprenant_home.html", apprenant_dashboard(request.user))
+
+
+@role_required(Role.APPRENANT)
+def apprenant_situation(request, pk: int):
+    """A formative situation's results for the learner, and their own positionnement per criterion."""
+    apprenant, situation = situation_for_apprenant(request.user, pk)
+    errors = []
+    if request.method == "POST":
+        critere_pk = request.POST.get("critere", "")
+        critere = Critere.objects.filter(pk=int(critere_pk)).first() if critere_pk.isdigit() else None
+        try:
+            if critere is None:
+                raise ValidationError("Critère inconnu.")
+            positionnement_record(apprenant=apprenant, situation=situation, critere=critere,
+                                  valeur=request.POST.get("valeur", ""), auteur=request.user,
+                                  commentaire=request.POST.get("commentaire", "")[:2000])
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, "Positionnement enregistré.")
+            return redirect("apprenant_situation", pk=situation.pk)
+    version = echelle_version_for("critere")
+    return render(request, "livret/apprenant_situation.html", {
+        "resultat": apprenant_resultats(apprenant, situation_pk=situation.pk)[0],
+        "niveaux": list(version.niveaux.all()) if version else [], "errors": errors,
+    }, status=400 if errors else 200)
 
 
 @role_required(Role.INSPECTEUR)

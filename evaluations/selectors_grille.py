@@ -1,0 +1,184 @@
+"""Reads for the class grid and the learner's results: a fixed number of queries whatever the numbers of
+learners, criteria and events (the latest event of each cell comes from one DISTINCT ON query)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from scolarite.models import Apprenant
+
+from .models import Echelle, EchelleVersion, Evaluation, Positionnement, ScenarioCritere, Situation
+from .selectors import echelle_list
+
+CELL_FIELDS = ("apprenant_id", "critere_id", "competence_id")
+
+
+def echelle_version_for(portee: str) -> EchelleVersion | None:
+    """The current version of the scale in use for `portee` (Performance for criteria by default): four queries."""
+    echelles = [e for e in echelle_list(portee=portee, en_usage=True) if e.version_courante is not None]
+    if not echelles:
+        return None
+    prefere = {Echelle.Portee.CRITERE: "performance", Echelle.Portee.COMPETENCE: "ccf"}.get(portee)
+    echelle = next((e for e in echelles if e.code == prefere), echelles[0])
+    return echelle.version_courante
+
+
+def touches(version: EchelleVersion | None) -> list[dict]:
+    """The keyboard keys of a version: digits 1..n for levels, a letter for each special state (its code's first
+    letter not already taken)."""
+    if version is None:
+        return []
+    keys = [{"touche": str(n.rang), "code": n.code, "libelle": n.libelle, "niveau": n} for n in version.niveaux.all()]
+    taken = {k["touche"] for k in keys}
+    for etat in version.etats.all():
+        letter = next((c.lower() for c in etat.code + "abcdefghijklmnopqrstuvwxyz" if c.isalpha()
+                       and c.lower() not in taken and c.lower() != "z"), "")
+        taken.add(letter)
+        keys.append({"touche": letter, "code": etat.code, "libelle": etat.libelle, "etat": etat})
+    return keys
+
+
+def situation_apprenants(situation: Situation) -> QuerySet[Apprenant]:
+    """The chosen learners, or everyone enrolled in the classe on the situation's date."""
+    chosen = situation.apprenants.all()
+    if situation.pk and chosen.exists():
+        return chosen.order_by("nom", "prenom", "pk")
+    day = situation.date
+    return Apprenant.objects.filter(
+        Q(inscriptions__classe_id=situation.classe_id, inscriptions__debut__lte=day)
+        & (Q(inscriptions__fin__isnull=True) | Q(inscriptions__fin__gte=day))
+    ).distinct().order_by("nom", "prenom", "pk")
+
+
+def situation_has_apprenant(situation: Situation, apprenant: Apprenant) -> bool:
+    return situation_apprenants(situation).filter(pk=apprenant.pk).exists()
+
+
+def situation_criteres(situation: Situation) -> list[ScenarioCritere]:
+    return list(ScenarioCritere.objects.filter(scenario_id=situation.scenario_id)
+                .select_related("critere__competence").order_by("rang", "id"))
+
+
+def situation_colonnes(situation: Situation, links: list[ScenarioCritere] | None = None) -> list:
+    """The grid's columns: the scenario's criteria, or their competencies (each once) when par_competence."""
+    links = situation_criteres(situation) if links is None else links
+    if not situation.par_competence:
+        return [link.critere for link in links]
+    seen, competences = set(), []
+    for link in links:
+        if link.critere.competence_id not in seen:
+            seen.add(link.critere.competence_id)
+            competences.append(link.critere.competence)
+    return competences
+
+
+def _latest(events: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    return (events.order_by("apprenant_id", "critere_id", "competence_id", "-at", "-id")
+            .distinct("apprenant_id", "critere_id", "competence_id")
+            .select_related("niveau", "etat", "auteur"))
+
+
+def cell_latest(situation: Situation, apprenant, *, critere=None, competence=None) -> Evaluation | None:
+    return (Evaluation.objects.filter(situation=situation, apprenant=apprenant, critere=critere,
+                                      competence=competence)
+            .select_related("niveau", "etat", "auteur").order_by("-at", "-id").first())
+
+
+@dataclass
+class Cellule:
+    apprenant: Apprenant
+    colonne: object
+    evaluation: Evaluation | None = None
+
+
+@dataclass
+class Ligne:
+    apprenant: Apprenant
+    cellules: list[Cellule] = field(default_factory=list)
+
+
+@dataclass
+class Grille:
+    situation: Situation
+    version: EchelleVersion | None
+    touches: list[dict]
+    colonnes: list
+    lignes: list[Ligne]
+    par_competence: bool
+
+
+def grille(situation: Situation) -> Grille:
+    """Learners × criteria (or competencies) with each cell's latest event: nine queries, whatever the sizes."""
+    portee = Echelle.Portee.COMPETENCE if situation.par_competence else Echelle.Portee.CRITERE
+    version = echelle_version_for(portee)
+    colonnes = situation_colonnes(situation)
+    apprenants = list(situation_apprenants(situation))
+    events = Evaluation.objects.filter(situation=situation)
+    events = events.filter(competence__isnull=False) if situation.par_competence else events.filter(
+        critere__isnull=False)
+    kind = "competence_id" if situation.par_competence else "critere_id"
+    latest = {(e.apprenant_id, getattr(e, kind)): e for e in _latest(events)}
+    lignes = [Ligne(a, [Cellule(a, c, latest.get((a.pk, c.pk))) for c in colonnes]) for a in apprenants]
+    return Grille(situation, version, touches(version), colonnes, lignes, situation.par_competence)
+
+
+def cell_history(situation: Situation, apprenant, critere=None, competence=None) -> list[Evaluation]:
+    """Every event of a cell, newest first, each with its own level (of its own scale version)."""
+    return list(Evaluation.objects.filter(situation=situation, apprenant=apprenant, critere=critere,
+                                          competence=competence)
+                .select_related("niveau__version__echelle", "etat", "auteur").order_by("-at", "-id"))
+
+
+# --- The learner's view ---------------------------------------------------------------------------------------
+
+def situations_of(apprenant: Apprenant) -> QuerySet[Situation]:
+    """Formative situations the learner takes part in (chosen, or the whole classe they are enrolled in)."""
+    chosen = Situation.objects.filter(apprenants=apprenant).values("pk")
+    whole = Situation.objects.filter(apprenants__isnull=True, classe__inscriptions__apprenant=apprenant).values("pk")
+    return (Situation.objects.filter(nature=Situation.Nature.FORMATIVE)
+            .filter(Q(pk__in=chosen) | Q(pk__in=whole)))
+
+
+@dataclass
+class ResultatCritere:
+    critere: object
+    evaluation: Evaluation | None
+    positionnement: Positionnement | None
+
+
+@dataclass
+class ResultatSituation:
+    situation: Situation
+    criteres: list[ResultatCritere]
+    competences: list[tuple]  # (competence, evaluation) when the situation is entered per competency
+
+
+def apprenant_resultats(apprenant: Apprenant, *, situation_pk: int | None = None) -> list[ResultatSituation]:
+    """Each formative situation of the learner, newest first, with the formateur's latest result per criterion
+    (or competency) and the learner's own latest positionnement beside it: five queries."""
+    situations = situations_of(apprenant).select_related("scenario", "classe").prefetch_related(
+        Prefetch("scenario__critere_links",
+                 queryset=ScenarioCritere.objects.select_related("critere__competence").order_by("rang", "id"))
+    ).order_by("-date", "-id")
+    if situation_pk is not None:
+        situations = situations.filter(pk=situation_pk)
+    situations = list(situations)
+    pks = [s.pk for s in situations]
+    events = {(e.situation_id, e.critere_id, e.competence_id): e for e in
+              Evaluation.objects.filter(apprenant=apprenant, situation_id__in=pks)
+              .order_by("situation_id", "critere_id", "competence_id", "-at", "-id")
+              .distinct("situation_id", "critere_id", "competence_id").select_related("niveau", "etat")}
+    positions = {(p.situation_id, p.critere_id): p for p in
+                 Positionnement.objects.filter(apprenant=apprenant, situation_id__in=pks)
+                 .order_by("situation_id", "critere_id", "-at", "-id").distinct("situation_id", "critere_id")
+                 .select_related("niveau")}
+    resultats = []
+    for situation in situations:
+        links = list(situation.scenario.critere_links.all())
+        criteres = [ResultatCritere(link.critere, events.get((situation.pk, link.critere_id, None)),
+                                    positions.get((situation.pk, link.critere_id))) for link in links]
+        competences = []
+        if situation.par_competence:
+            competences = [(c, events.get((situation.pk, None, c.pk))) for c in situation_colonnes(situation, links)]
+        resultats.append(ResultatSituation(situation, criteres, competences))
+    return resultats

@@ -1,0 +1,184 @@
+// The class grid: one keystroke or one tap per cell, saved at once, undoable (Ctrl+Z), without a page reload.
+// Each save posts the cell and the event the author saw (data-vu); the server answers with the cell's HTML.
+(function () {
+  "use strict";
+  const table = document.getElementById("grille");
+  if (!table) return;
+  const saisie = table.dataset.saisie === "1";
+  const champ = table.dataset.champ;
+  const annonce = document.getElementById("grille-annonce");
+  const annulerBtn = document.getElementById("grille-annuler");
+  const choix = document.getElementById("grille-choix");
+  const commentaire = document.getElementById("grille-commentaire");
+  const historique = document.getElementById("grille-historique");
+  const csrf = (document.body.getAttribute("hx-headers") || "").match(/"x-csrftoken":\s*"([^"]+)"/i);
+  const touches = {};
+  const pile = []; // event ids saved from this page, newest last, for Ctrl+Z
+  let courante = null; // the cell the chooser is open for
+
+  document.querySelectorAll(".grille-legende li").forEach(function (li) {
+    const key = li.querySelector("kbd").textContent.trim().toLowerCase();
+    const bouton = choix && choix.querySelectorAll(".grille-choix-boutons button")[Array.from(li.parentNode.children).indexOf(li)];
+    if (bouton) touches[key] = bouton.dataset.valeur;
+  });
+
+  function rows() { return Array.from(table.tBodies[0].rows); }
+  function cellAt(r, c) {
+    const row = rows()[r];
+    return row ? row.querySelectorAll("td.grille-cellule")[c] : null;
+  }
+  function position(td) {
+    const row = td.parentNode;
+    return [rows().indexOf(row), Array.from(row.querySelectorAll("td.grille-cellule")).indexOf(td)];
+  }
+  function focusCell(td) {
+    if (!td) return;
+    table.querySelectorAll(".grille-btn[tabindex='0']").forEach(function (b) { b.tabIndex = -1; });
+    const b = td.querySelector(".grille-btn");
+    b.tabIndex = 0;
+    b.focus();
+  }
+  function label(td) { return td.querySelector(".grille-btn").getAttribute("aria-label"); }
+
+  function post(url, data) {
+    const body = new URLSearchParams(data);
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: {"X-CSRFToken": csrf ? csrf[1] : "", "HX-Request": "true"},
+    }).then(function (response) {
+      return response.text().then(function (text) { return {ok: response.ok, status: response.status, text: text}; });
+    });
+  }
+
+  function replace(td, html) {
+    const [r, c] = position(td);
+    const focus = td.contains(document.activeElement);
+    td.outerHTML = html;
+    const nouvelle = cellAt(r, c);
+    if (focus) focusCell(nouvelle);
+    return nouvelle;
+  }
+
+  function save(td, valeur, texte) {
+    if (!saisie || !td) return;
+    const data = {apprenant: td.dataset.apprenant, valeur: valeur, vu: td.dataset.vu,
+                  commentaire: texte === undefined ? td.dataset.commentaire : texte};
+    data[champ] = td.dataset.colonne;
+    annonce.textContent = "Enregistrement…";
+    post(table.dataset.urlCellule, data).then(function (res) {
+      if (!res.text.trim().startsWith("<td")) { annonce.textContent = res.text; return; }
+      const nouvelle = replace(td, res.text);
+      if (res.ok) {
+        pile.push(nouvelle.dataset.vu);
+        annulerBtn.hidden = false;
+        annonce.textContent = "Enregistré : " + label(nouvelle) +
+          (nouvelle.classList.contains("grille-conflit") ? ". Attention : la cellule avait changé entre-temps." : ".");
+      } else {
+        annonce.textContent = "Non enregistré : " + (nouvelle.querySelector(".grille-alerte") || {}).textContent;
+      }
+    }).catch(function () { annonce.textContent = "Non enregistré : connexion perdue, réessayez."; });
+  }
+
+  function undo() {
+    const id = pile.pop();
+    if (!id) { annonce.textContent = "Rien à annuler."; return; }
+    annulerBtn.hidden = pile.length === 0;
+    const td = table.querySelector("td.grille-cellule[data-vu='" + id + "']");
+    post(table.dataset.urlAnnuler, {evaluation: id}).then(function (res) {
+      if (td && res.text.trim().startsWith("<td")) {
+        const nouvelle = replace(td, res.text);
+        annonce.textContent = res.ok ? "Annulé : " + label(nouvelle) + "." :
+          "Non annulé : " + (nouvelle.querySelector(".grille-alerte") || {}).textContent;
+      } else {
+        annonce.textContent = res.text;
+      }
+    });
+  }
+
+  function openChoix(td) {
+    if (!choix) return;
+    courante = td;
+    document.getElementById("grille-choix-titre").textContent = label(td);
+    if (commentaire) commentaire.value = td.dataset.commentaire || "";
+    historique.innerHTML = "";
+    const rect = td.getBoundingClientRect();
+    choix.style.top = (window.scrollY + rect.bottom + 4) + "px";
+    choix.style.left = Math.max(8, Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - 340)) + "px";
+    choix.hidden = false;
+    const first = choix.querySelector("button");
+    if (first) first.focus();
+  }
+  function closeChoix() {
+    if (!choix || choix.hidden) return;
+    choix.hidden = true;
+    if (courante && document.body.contains(courante)) focusCell(courante);
+  }
+
+  table.addEventListener("click", function (event) {
+    const b = event.target.closest(".grille-btn");
+    if (b) { focusCell(b.closest("td")); openChoix(b.closest("td")); }
+  });
+
+  table.addEventListener("keydown", function (event) {
+    const b = event.target.closest(".grille-btn");
+    if (!b) return;
+    const td = b.closest("td");
+    const [r, c] = position(td);
+    const moves = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]};
+    if (moves[event.key]) {
+      const target = cellAt(r + moves[event.key][0], c + moves[event.key][1]);
+      if (target) focusCell(target);
+      event.preventDefault();
+      return;
+    }
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") { undo(); event.preventDefault(); return; }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Enter" || event.key === " ") { openChoix(td); event.preventDefault(); return; }
+    if (event.key === "Backspace" || event.key === "Delete") { save(td, ""); event.preventDefault(); return; }
+    const valeur = touches[event.key.toLowerCase()];
+    if (valeur !== undefined) {
+      save(td, valeur);
+      event.preventDefault();
+      // Move to the next cell of the row, so a row is filled with one key per cell.
+      const next = cellAt(r, c + 1);
+      if (next) focusCell(next);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z" && !event.target.closest("#grille, textarea, input")) {
+      undo(); event.preventDefault();
+    }
+    if (event.key === "Escape") closeChoix();
+  });
+
+  if (annulerBtn) annulerBtn.addEventListener("click", undo);
+  if (choix) {
+    choix.addEventListener("click", function (event) {
+      const b = event.target.closest(".grille-choix-boutons button");
+      if (b && courante) {
+        const td = courante;
+        closeChoix();
+        save(td, b.dataset.valeur, commentaire ? commentaire.value : undefined);
+      }
+    });
+    const ok = document.getElementById("grille-commentaire-ok");
+    if (ok) ok.addEventListener("click", function () {
+      const td = courante;
+      closeChoix();
+      save(td, td.dataset.valeur, commentaire.value);
+    });
+    document.getElementById("grille-fermer").addEventListener("click", closeChoix);
+    document.getElementById("grille-historique-btn").addEventListener("click", function () {
+      if (!courante) return;
+      const params = new URLSearchParams({apprenant: courante.dataset.apprenant});
+      params.set(champ, courante.dataset.colonne);
+      fetch(table.dataset.urlHistorique + "?" + params.toString(), {credentials: "same-origin"})
+        .then(function (r) { return r.text(); })
+        .then(function (html) { historique.innerHTML = html; });
+    });
+  }
+
+  const first = table.querySelector(".grille-btn");
+  if (first) first.tabIndex = 0;
+})();
