@@ -16,6 +16,7 @@ urlpatterns = [
     path("direction/personnes/", accounts_views.people, name="people_list"),
     path("direction/personnes/inviter/", accounts_views.invite, name="people_invite"),
     path("formateur/", evaluations_views.formateur_home, name="formateur_home"),
+    path("formateur/scenarios/", include("evaluations.urls_scenario")),
     path("apprenant/", livret_views.apprenant_home, name="apprenant_home"),
     path("tuteur/", entreprise_views.tuteur_home, name="tuteur_home"),
     path("inspection/", livret_views.inspecteur_home, name="inspecteur_home"),
