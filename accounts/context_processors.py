@@ -37,6 +37,7 @@ SCHOOL_ITEMS = [
     ("Apprenants", "apprenant_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
     ("Entreprises", "entreprise_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
     ("Contrats", "contrat_list", (Role.DIRECTION, Role.INSPECTEUR)),
+    ("Scénarios", "scenario_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
 ]
 
 

@@ -1,12 +1,11 @@
 """Forms of the scenario pages: the Titre and Contexte parts, a resource, a situation."""
 
 from django import forms
-from django.db.models import F, Q
 
 from accounts.models import User
 from accounts.roles import Role
 from referentiels.models import Epreuve, Referentiel
-from scolarite.models import Apprenant, Formation
+from scolarite.models import Apprenant, Formation, Inscription
 
 from .models import Scenario, Situation
 from .services_scenario import CONTEXTE_FIELDS
@@ -61,8 +60,16 @@ class RessourceForm(forms.Form):
 
 
 class ApprenantChoice(forms.ModelMultipleChoiceField):
+    classes_of: dict[int, str] = {}
+
     def label_from_instance(self, apprenant):
-        return f"{apprenant} ({apprenant.classe_code})"
+        classe = self.classes_of.get(apprenant.pk)
+        return f"{apprenant} ({classe})" if classe else str(apprenant)
+
+
+class EpreuveChoice(forms.ModelChoiceField):
+    def label_from_instance(self, epreuve):
+        return f"{epreuve.code} {epreuve.intitule}"
 
 
 class SituationForm(forms.Form):
@@ -70,7 +77,7 @@ class SituationForm(forms.Form):
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     nature = forms.ChoiceField(label="Nature", choices=Situation.Nature.choices, initial="formative",
                                widget=forms.RadioSelect)
-    epreuve = forms.ModelChoiceField(label="Épreuve", queryset=None, required=False,
+    epreuve = EpreuveChoice(label="Épreuve", queryset=None, required=False, empty_label="Aucune",
                                      help_text="Obligatoire pour une situation certificative.")
     apprenants = ApprenantChoice(label="Apprenants", queryset=None, required=False,
                                  widget=forms.CheckboxSelectMultiple,
@@ -82,7 +89,8 @@ class SituationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["classe"].queryset = classes
         self.fields["epreuve"].queryset = Epreuve.objects.filter(referentiel_id=referentiel_id).order_by("rang")
-        current = Q(inscriptions__fin__isnull=True, inscriptions__classe__in=classes)
-        self.fields["apprenants"].queryset = (Apprenant.objects.filter(current)
-                                              .annotate(classe_code=F("inscriptions__classe__code"))
-                                              .order_by("classe_code", "nom", "prenom"))
+        # Learners enrolled now in one of the classes, labelled with it (the service checks the chosen date).
+        en_cours = Inscription.objects.filter(fin__isnull=True, classe__in=classes)
+        field = self.fields["apprenants"]
+        field.classes_of = dict(en_cours.values_list("apprenant_id", "classe__code"))
+        field.queryset = Apprenant.objects.filter(pk__in=en_cours.values("apprenant_id")).order_by("nom", "prenom")
