@@ -13,7 +13,7 @@
   const historique = document.getElementById("grille-historique");
   const csrf = (document.body.getAttribute("hx-headers") || "").match(/"x-csrftoken":\s*"([^"]+)"/i);
   const touches = {};
-  const pile = []; // event ids saved from this page, newest last, for Ctrl+Z
+  const pile = []; // saves from this page in the order they were made (each a promise of its event id), for Ctrl+Z
   let courante = null; // the cell the chooser is open for
 
   document.querySelectorAll(".grille-legende li").forEach(function (li) {
@@ -59,32 +59,51 @@
     return nouvelle;
   }
 
+  // Saves of one cell run one after the other, each sending the event the previous one left (data-vu), so a
+  // quick double keystroke is never mistaken for a colleague's change.
+  const enCours = {};
+  function cellOf(key) {
+    const parts = key.split(":");
+    return table.querySelector("td.grille-cellule[data-apprenant='" + parts[0] + "'][data-colonne='" + parts[1] + "']");
+  }
+
   function save(td, valeur, texte) {
     if (!saisie || !td) return;
-    const data = {apprenant: td.dataset.apprenant, valeur: valeur, vu: td.dataset.vu,
-                  commentaire: texte === undefined ? td.dataset.commentaire : texte};
-    data[champ] = td.dataset.colonne;
+    const key = td.dataset.apprenant + ":" + td.dataset.colonne;
     annonce.textContent = "Enregistrement…";
-    post(table.dataset.urlCellule, data).then(function (res) {
-      if (!res.text.trim().startsWith("<td")) { annonce.textContent = res.text; return; }
-      const nouvelle = replace(td, res.text);
-      if (res.ok) {
-        pile.push(nouvelle.dataset.vu);
-        annulerBtn.hidden = false;
-        annonce.textContent = "Enregistré : " + label(nouvelle) +
-          (nouvelle.classList.contains("grille-conflit") ? ". Attention : la cellule avait changé entre-temps." : ".");
-      } else {
+    annulerBtn.hidden = false;
+    const attente = (enCours[key] || Promise.resolve()).then(function () {
+      const cell = cellOf(key);
+      const data = {apprenant: cell.dataset.apprenant, valeur: valeur, vu: cell.dataset.vu,
+                    commentaire: texte === undefined ? cell.dataset.commentaire : texte};
+      data[champ] = cell.dataset.colonne;
+      return post(table.dataset.urlCellule, data).then(function (res) {
+        if (!res.text.trim().startsWith("<td")) { annonce.textContent = res.text; return null; }
+        const nouvelle = replace(cellOf(key), res.text);
+        if (res.ok) {
+          annonce.textContent = "Enregistré : " + label(nouvelle) +
+            (nouvelle.classList.contains("grille-conflit") ? ". Attention : la cellule avait changé entre-temps." : ".");
+          return nouvelle.dataset.vu;
+        }
         annonce.textContent = "Non enregistré : " + (nouvelle.querySelector(".grille-alerte") || {}).textContent;
-      }
-    }).catch(function () { annonce.textContent = "Non enregistré : connexion perdue, réessayez."; });
+        return null;
+      });
+    }).catch(function () { annonce.textContent = "Non enregistré : connexion perdue, réessayez."; return null; });
+    enCours[key] = attente;
+    pile.push(attente);
   }
 
   function undo() {
-    const id = pile.pop();
-    if (!id) { annonce.textContent = "Rien à annuler."; return; }
+    const attente = pile.pop();
     annulerBtn.hidden = pile.length === 0;
-    const td = table.querySelector("td.grille-cellule[data-vu='" + id + "']");
-    post(table.dataset.urlAnnuler, {evaluation: id}).then(function (res) {
+    if (!attente) { annonce.textContent = "Rien à annuler."; return; }
+    attente.then(function (id) {
+      if (!id) { annonce.textContent = "Rien à annuler : cet enregistrement n'a pas abouti."; return null; }
+      const td = table.querySelector("td.grille-cellule[data-vu='" + id + "']");
+      return post(table.dataset.urlAnnuler, {evaluation: id}).then(function (res) { return [td, res]; });
+    }).then(function (pair) {
+      if (!pair) return;
+      const td = pair[0], res = pair[1];
       if (td && res.text.trim().startsWith("<td")) {
         const nouvelle = replace(td, res.text);
         annonce.textContent = res.ok ? "Annulé : " + label(nouvelle) + "." :

@@ -1,0 +1,92 @@
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+from playwright.sync_api import expect
+
+from accounts.models import User
+from demo.services import demo_referentiels_load
+from evaluations.models import Scenario, ScenarioCritere, Situation
+from referentiels.models import Critere, Referentiel
+from scolarite.models import Apprenant, Classe, Formation, Inscription
+from tenants.annees import annee_scolaire_of
+from tenants.models import Abonnement, Etablissement
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def situation(site):
+    """The throwaway establishment subscribes to Bac pro CIEL; the demo formateur teaches 1CIEL-A, where the demo
+    apprentie Léa Dupont and two others are enrolled; a formative TP on three criteria is run today."""
+    connection.set_schema_to_public()
+    demo_referentiels_load()
+    etablissement = Etablissement.objects.get(schema_name=site.split("//")[1].split(".")[0].replace("-", "_"))
+    annee = annee_scolaire_of(timezone.localdate())
+    abonnement = Abonnement.objects.create(etablissement=etablissement, annee_scolaire=annee,
+                                           statut=Abonnement.Statut.PAYE)
+    abonnement.lignes.create(referentiel_code="BACPRO-CIEL")
+    ciel = Referentiel.objects.filter(code="BACPRO-CIEL").order_by("-version").first()
+    criteres = list(Critere.objects.filter(referentiel=ciel).order_by("competence__rang", "rang")[:3])
+    with tenant_context(etablissement):
+        formateur = User.objects.get(email="formateur@demo.cpro.local")
+        formation = Formation.objects.create(referentiel=ciel, intitule="Bac pro CIEL")
+        classe = Classe.objects.create(formation=formation, annee_scolaire=annee, code="1CIEL-A")
+        classe.formateurs.set([formateur])
+        for nom, prenom, email in (("Dupont", "Léa", "apprenti@demo.cpro.local"), ("Martin", "Hugo", ""),
+                                   ("Petit", "Zoé", "")):
+            apprenant = Apprenant.objects.create(nom=nom, prenom=prenom,
+                                                 user=User.objects.filter(email=email).first() if email else None)
+            Inscription.objects.create(apprenant=apprenant, classe=classe, statut="apprenti",
+                                       debut=datetime.date(annee, 9, 1))
+        scenario = Scenario.objects.create(titre="TP câblage réseau", auteur=formateur, referentiel=ciel)
+        for rang, critere in enumerate(criteres):
+            ScenarioCritere.objects.create(scenario=scenario, critere=critere, rang=rang)
+        situation = Situation.objects.create(scenario=scenario, classe=classe, date=timezone.localdate(),
+                                             created_by=formateur)
+    connection.set_schema_to_public()
+    yield situation
+    connection.set_schema_to_public()
+    Abonnement.objects.filter(pk=abonnement.pk).delete()  # before the establishment is dropped
+
+
+def test_the_formateur_fills_a_row_with_the_keyboard_and_the_apprentie_sees_it(page, site, situation, login_as):
+    login_as("formateur@demo.cpro.local")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Espace formateur")
+    page.goto(f"{site}/formateur/situations/{situation.pk}/grille/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("TP câblage réseau")
+
+    row = page.get_by_role("row", name=re.compile("DUPONT Léa"))
+    cells = row.locator("td.grille-cellule")
+    row.locator(".grille-btn").first.click()  # a tap opens the chooser...
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")  # ...Escape closes it and gives the focus back to the cell
+    expect(row.locator(".grille-btn").first).to_be_focused()
+    for key in ("3", "4", "n"):  # S, TS, then the special state NO: one key per cell, the focus moves right
+        page.keyboard.press(key)
+    for index, code in enumerate(("S", "TS", "NO")):
+        expect(cells.nth(index)).to_have_attribute("data-valeur", code)
+        expect(cells.nth(index)).to_contain_text("enregistré")
+    expect(page.get_by_role("status").first).to_contain_text("Enregistré")
+
+    page.keyboard.press("Control+z")  # undoes the last save (NO)
+    expect(cells.nth(2)).to_have_attribute("data-valeur", "")
+    expect(cells.nth(2)).to_contain_text("annulé")
+    cells.nth(2).locator(".grille-btn").focus()
+    page.keyboard.press("2")
+    expect(cells.nth(2)).to_have_attribute("data-valeur", "RP")
+
+    page.reload()
+    for index, code in enumerate(("S", "TS", "RP")):
+        expect(cells.nth(index)).to_have_attribute("data-valeur", code)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    login_as("apprenti@demo.cpro.local")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon livret")
+    resultats = page.locator("section", has=page.get_by_role("heading", name="Mes résultats"))
+    expect(resultats).to_contain_text("TP câblage réseau")
+    for libelle in ("Satisfaisante", "Très satisfaisante", "Réalisation partielle"):
+        expect(resultats).to_contain_text(libelle)
