@@ -108,9 +108,9 @@ def situation_list_classe(classe: Classe) -> list[Situation]:
     return list(situations_base().filter(classe=classe))
 
 
-def situation_list_formateur(user: User) -> list[Situation]:
-    """Situations of the classes the formateur teaches: two queries."""
-    return list(situations_base().filter(classe__formateurs=user))
+def situation_list_formateur(user: User, *, limit: int | None = None) -> list[Situation]:
+    """Situations of the classes the formateur teaches, latest first: one query."""
+    return list(situations_base().filter(classe__formateurs=user)[:limit])
 
 
 def situation_list_scenario(*, scenario: Scenario, user: User) -> list[Situation]:

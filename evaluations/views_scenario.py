@@ -30,6 +30,8 @@ def scenario_list(request):
     return render(request, "evaluations/scenario_list.html", {
         "scenarios": selectors.scenario_list(user=request.user, vue=vue), "vue": vue, "vues": selectors.VUES,
         "formateur": request.user.has_role(Role.FORMATEUR),
+        "situations": selectors.situation_list_formateur(request.user, limit=20)
+        if request.user.has_role(Role.FORMATEUR) else [],
     })
 
 

@@ -264,3 +264,24 @@ def test_the_list_runs_a_constant_number_of_queries(as_role, alpha, personas, ci
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = call(client, "get", "/formateur/scenarios/")
     assert response.content.decode().count("/formateur/scenarios/") >= 12
+
+
+def test_a_co_author_finds_the_scenario_among_theirs_and_edits_it(alpha, personas, collegue, scenario):
+    with tenant_context(alpha):
+        services.scenario_update(scenario=scenario, actor=personas["formateur"], co_auteurs=[collegue])
+    connection.set_schema_to_public()
+    client = colleague_client(alpha, collegue)
+    assert "TP réseau local" in call(client, "get", "/formateur/scenarios/").content.decode()
+    response = client.post(f"/formateur/scenarios/{scenario.pk}/modifier/", {"titre": "TP co-écrit"})
+    connection.set_schema_to_public()
+    assert response.status_code == 302
+    with tenant_context(alpha):
+        scenario.refresh_from_db()
+        assert scenario.titre == "TP co-écrit" and scenario.auteur == personas["formateur"]
+
+
+def test_a_formateur_of_the_classe_opens_the_situation_and_its_grid_link(as_role, situation):
+    page = call(as_role("formateur"), "get", "/formateur/scenarios/").content.decode()
+    assert f'href="/formateur/situations/{situation.pk}/grille/"' in page
+    page = call(as_role("formateur"), "get", f"/formateur/scenarios/situations/{situation.pk}/").content.decode()
+    assert "Toute la classe" in page and "BERNARD Noé" in page and "DUPONT Léa" in page
