@@ -86,3 +86,29 @@ def test_a_situation_with_chosen_learners_shows_only_to_them(grille_data, as_rol
     client = as_role("apprenant")
     assert "Rattrapage" not in client.get("/apprenant/").content.decode()
     assert client.get(reverse("apprenant_situation", args=[choisie.pk])).status_code == 404
+
+
+def _home_queries(client) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/apprenant/").status_code == 200
+    connection.set_schema_to_public()
+    return len(queries.captured_queries)
+
+
+def test_the_learners_home_runs_the_same_number_of_queries_whatever_the_number_of_situations(
+        grille_data, as_role, alpha):
+    d = grille_data
+    client = as_role("apprenant")
+    client.get("/apprenant/")
+    with tenant_context(alpha):
+        rate(d, d.situation, d.criteres[0], "S")
+    one = _home_queries(client)
+    with tenant_context(alpha):
+        for i in range(6):
+            situation = situation_build(classe=d.classe, auteur=d.formateur, ciel=d.ciel, n_criteres=4,
+                                        titre=f"TP {i}", par_competence=i % 2 == 0)
+            for link in situation.scenario.critere_links.all():
+                rate(d, situation, link.critere, "TS")
+    assert _home_queries(client) == one

@@ -165,3 +165,21 @@ def test_the_grid_page_runs_the_same_number_of_queries_for_35_learners_by_20_cri
     assert small == large
     with django_assert_max_num_queries(small):
         client.get(reverse("grille", args=[big.pk]))
+
+
+def test_a_grid_per_whole_competency_saves_competency_cells(grille_data, as_role, alpha):
+    d = grille_data
+    with tenant_context(alpha):
+        situation = situation_build(classe=d.classe, auteur=d.formateur, ciel=d.ciel, n_criteres=3,
+                                    par_competence=True)
+        competence = d.criteres[0].competence
+    client = as_role("formateur")
+    page = client.get(reverse("grille", args=[situation.pk])).content.decode()
+    assert 'data-champ="competence"' in page and "Très bien" in page  # the CCF scale's legend
+    response = client.post(reverse("grille_cellule", args=[situation.pk]),
+                           {"apprenant": d.lea.pk, "competence": competence.pk, "valeur": "TB"})
+    assert response.status_code == 200 and 'data-valeur="TB"' in response.content.decode()
+    connection.set_schema_to_public()
+    with tenant_context(alpha):
+        event = Evaluation.objects.get()
+        assert event.competence_id == competence.pk and event.critere_id is None
