@@ -314,3 +314,21 @@ class Positionnement(models.Model):
 
     def __str__(self) -> str:
         return f"positionnement {self.pk} de {self.apprenant_id}"
+
+
+class CommentaireApprenant(models.Model):
+    """The formateur's comment on one learner's whole work in a situation (the grid's last column). Append-only
+    like evaluations: the latest is shown, earlier ones stay."""
+
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="commentaires")
+    apprenant = models.ForeignKey("scolarite.Apprenant", on_delete=models.PROTECT, related_name="+")
+    texte = models.TextField(blank=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["situation", "apprenant", "at"], name="commentaire_apprenant_idx")]
+
+    def __str__(self) -> str:
+        return f"commentaire {self.pk} sur {self.apprenant_id}"

@@ -7,7 +7,15 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from scolarite.models import Apprenant
 
-from .models import Echelle, EchelleVersion, Evaluation, Positionnement, ScenarioCritere, Situation
+from .models import (
+    CommentaireApprenant,
+    Echelle,
+    EchelleVersion,
+    Evaluation,
+    Positionnement,
+    ScenarioCritere,
+    Situation,
+)
 from .selectors import echelle_list
 
 CELL_FIELDS = ("apprenant_id", "critere_id", "competence_id")
@@ -95,6 +103,7 @@ class Cellule:
 class Ligne:
     apprenant: Apprenant
     cellules: list[Cellule] = field(default_factory=list)
+    commentaire: CommentaireApprenant | None = None
 
 
 @dataclass
@@ -108,7 +117,8 @@ class Grille:
 
 
 def grille(situation: Situation) -> Grille:
-    """Learners × criteria (or competencies) with each cell's latest event: nine queries, whatever the sizes."""
+    """Learners × criteria (or competencies) with each cell's latest event and each learner's comment: a fixed number of
+    queries, whatever the sizes."""
     portee = Echelle.Portee.COMPETENCE if situation.par_competence else Echelle.Portee.CRITERE
     version = echelle_version_for(portee)
     colonnes = situation_colonnes(situation)
@@ -118,8 +128,19 @@ def grille(situation: Situation) -> Grille:
         critere__isnull=False)
     kind = "competence_id" if situation.par_competence else "critere_id"
     latest = {(e.apprenant_id, getattr(e, kind)): e for e in _latest(events)}
-    lignes = [Ligne(a, [Cellule(a, c, latest.get((a.pk, c.pk))) for c in colonnes]) for a in apprenants]
+    commentaires = commentaires_latest(situation)
+    lignes = [Ligne(a, [Cellule(a, c, latest.get((a.pk, c.pk))) for c in colonnes], commentaires.get(a.pk))
+              for a in apprenants]
     return Grille(situation, version, touches(version), colonnes, lignes, situation.par_competence)
+
+
+def commentaires_latest(situation: Situation, apprenant=None) -> dict[int, CommentaireApprenant]:
+    """The latest per-learner comment of the situation, by learner pk: one query."""
+    rows = CommentaireApprenant.objects.filter(situation=situation)
+    if apprenant is not None:
+        rows = rows.filter(apprenant=apprenant)
+    rows = rows.order_by("apprenant_id", "-at", "-id").distinct("apprenant_id").select_related("auteur")
+    return {c.apprenant_id: c for c in rows}
 
 
 def cell_history(situation: Situation, apprenant, critere=None, competence=None) -> list[Evaluation]:
@@ -151,11 +172,12 @@ class ResultatSituation:
     situation: Situation
     criteres: list[ResultatCritere]
     competences: list[tuple]  # (competence, evaluation) when the situation is entered per competency
+    commentaire: CommentaireApprenant | None = None
 
 
 def apprenant_resultats(apprenant: Apprenant, *, situation_pk: int | None = None) -> list[ResultatSituation]:
     """Each formative situation of the learner, newest first, with the formateur's latest result per criterion
-    (or competency) and the learner's own latest positionnement beside it: five queries."""
+    (or competency), the learner's own latest positionnement beside it, the formateur's comment: six queries."""
     situations = situations_of(apprenant).select_related("scenario", "classe").prefetch_related(
         Prefetch("scenario__critere_links",
                  queryset=ScenarioCritere.objects.select_related("critere__competence").order_by("rang", "id"))
@@ -172,6 +194,9 @@ def apprenant_resultats(apprenant: Apprenant, *, situation_pk: int | None = None
                  Positionnement.objects.filter(apprenant=apprenant, situation_id__in=pks)
                  .order_by("situation_id", "critere_id", "-at", "-id").distinct("situation_id", "critere_id")
                  .select_related("niveau")}
+    commentaires = {c.situation_id: c for c in
+                    CommentaireApprenant.objects.filter(apprenant=apprenant, situation_id__in=pks)
+                    .order_by("situation_id", "-at", "-id").distinct("situation_id")}
     resultats = []
     for situation in situations:
         links = list(situation.scenario.critere_links.all())
@@ -180,5 +205,7 @@ def apprenant_resultats(apprenant: Apprenant, *, situation_pk: int | None = None
         competences = []
         if situation.par_competence:
             competences = [(c, events.get((situation.pk, None, c.pk))) for c in situation_colonnes(situation, links)]
-        resultats.append(ResultatSituation(situation, criteres, competences))
+        commentaire = commentaires.get(situation.pk)
+        resultats.append(ResultatSituation(situation, criteres, competences,
+                                           commentaire if commentaire and commentaire.texte else None))
     return resultats

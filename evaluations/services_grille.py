@@ -14,7 +14,16 @@ from django.utils import timezone
 from accounts.roles import Role
 from tenants.access import abonnement_ecriture_check
 
-from .models import Echelle, EchelleVersion, Evaluation, Lieu, Positionnement, ScenarioCritere, Situation
+from .models import (
+    CommentaireApprenant,
+    Echelle,
+    EchelleVersion,
+    Evaluation,
+    Lieu,
+    Positionnement,
+    ScenarioCritere,
+    Situation,
+)
 from .selectors_grille import cell_latest, echelle_version_for, situation_has_apprenant
 
 
@@ -130,3 +139,16 @@ def positionnement_record(*, apprenant, situation: Situation, critere, valeur: s
         raise ValidationError("Choisissez un niveau de l'échelle.")
     return Positionnement.objects.create(apprenant=apprenant, situation=situation, critere=critere, niveau=niveau,
                                          commentaire=commentaire.strip(), at=timezone.now())
+
+
+@transaction.atomic
+def commentaire_apprenant_record(*, situation: Situation, apprenant, texte: str, auteur) -> CommentaireApprenant:
+    """The formateur's comment on a learner's whole work in the situation: a new row each time ("" clears)."""
+    abonnement_ecriture_check(connection.tenant)
+    if not situation_has_apprenant(situation, apprenant):
+        raise ValidationError("Cet apprenant ne fait pas partie de la situation.")
+    texte = (texte or "").strip()
+    if len(texte) > 2000:
+        raise ValidationError("Le commentaire dépasse 2 000 caractères.")
+    return CommentaireApprenant.objects.create(situation=situation, apprenant=apprenant, texte=texte, auteur=auteur,
+                                               at=timezone.now())

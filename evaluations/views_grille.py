@@ -14,8 +14,8 @@ from scolarite.models import Apprenant
 
 from .access_grille import LECTEURS, situation_for_grid
 from .models import Evaluation
-from .selectors_grille import Cellule, cell_history, cell_latest, grille
-from .services_grille import evaluation_record, evaluation_undo
+from .selectors_grille import Cellule, Ligne, cell_history, cell_latest, commentaires_latest, grille
+from .services_grille import commentaire_apprenant_record, evaluation_record, evaluation_undo
 
 
 def _int(value) -> int | None:
@@ -113,3 +113,22 @@ def grille_historique(request, pk: int):
         "situation": situation, "apprenant": apprenant, "colonne": critere or competence,
         "evenements": cell_history(situation, apprenant, critere=critere, competence=competence),
     })
+
+
+@role_required(*LECTEURS)
+@require_POST
+def grille_commentaire(request, pk: int):
+    """The comment on a learner's whole work in the situation; answers the row's comment cell."""
+    situation = situation_for_grid(request.user, pk, ecriture=True)
+    apprenant = Apprenant.objects.filter(pk=_int(request.POST.get("apprenant"))).first()
+    if apprenant is None:
+        return HttpResponse("Apprenant inconnu.", status=400, content_type="text/plain; charset=utf-8")
+    statut, message, status = "enregistre", "", 200
+    try:
+        commentaire_apprenant_record(situation=situation, apprenant=apprenant, texte=request.POST.get("texte", ""),
+                                     auteur=request.user)
+    except ValidationError as error:
+        statut, message, status = "erreur", " ".join(error.messages), 400
+    ligne = Ligne(apprenant, [], commentaires_latest(situation, apprenant).get(apprenant.pk))
+    return render(request, "evaluations/grille_commentaire.html", {
+        "situation": situation, "ligne": ligne, "statut": statut, "message": message}, status=status)

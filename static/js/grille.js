@@ -171,6 +171,23 @@
     if (event.key === "Escape") closeChoix();
   });
 
+  // The comment on a learner's whole work: its own column, saved with its button.
+  table.addEventListener("click", function (event) {
+    const b = event.target.closest(".grille-com-ok");
+    if (!b) return;
+    const td = b.closest("td");
+    const apprenant = td.dataset.apprenant;
+    post(table.dataset.urlCommentaire, {apprenant: apprenant, texte: td.querySelector("textarea").value})
+      .then(function (res) {
+        if (!res.text.trim().startsWith("<td")) { annonce.textContent = res.text; return; }
+        td.outerHTML = res.text;
+        const nouvelle = table.querySelector("td.grille-commentaire[data-apprenant='" + apprenant + "']");
+        nouvelle.querySelector("button").focus();
+        annonce.textContent = res.ok ? "Commentaire enregistré." :
+          "Commentaire non enregistré : " + (nouvelle.querySelector(".grille-alerte") || {}).textContent;
+      });
+  });
+
   if (annulerBtn) annulerBtn.addEventListener("click", undo);
   if (choix) {
     choix.addEventListener("click", function (event) {

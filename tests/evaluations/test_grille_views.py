@@ -21,6 +21,7 @@ def urls(d):
         "cellule": ("post", reverse("grille_cellule", args=[pk]),
                     {"apprenant": d.lea.pk, "critere": d.criteres[0].pk, "valeur": "S"}),
         "annuler": ("post", reverse("grille_annuler", args=[pk]), {"evaluation": 0}),
+        "commentaire": ("post", reverse("grille_commentaire", args=[pk]), {"apprenant": d.lea.pk, "texte": "x"}),
         "historique": ("get", reverse("grille_historique", args=[pk]),
                        {"apprenant": d.lea.pk, "critere": d.criteres[0].pk}),
     }
@@ -114,7 +115,7 @@ def test_bad_input_gets_a_french_message_and_changes_nothing(as_role, grille_dat
         assert not Evaluation.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["page", "cellule", "annuler", "historique"])
+@pytest.mark.parametrize("name", ["page", "cellule", "annuler", "historique", "commentaire"])
 def test_every_grid_url_refuses_who_has_no_business_there(name, grille_data, as_role, charlie):
     d = grille_data
     spec = urls(d)[name]
@@ -183,3 +184,15 @@ def test_a_grid_per_whole_competency_saves_competency_cells(grille_data, as_role
     with tenant_context(alpha):
         event = Evaluation.objects.get()
         assert event.competence_id == competence.pk and event.critere_id is None
+
+
+def test_a_comment_on_the_learners_whole_work_is_saved_from_the_grid_and_shown_to_them(grille_data, as_role, alpha):
+    d = grille_data
+    client = as_role("formateur")
+    url = reverse("grille_commentaire", args=[d.situation.pk])
+    response = client.post(url, {"apprenant": d.lea.pk, "texte": "Travail soigné, à documenter"})
+    assert response.status_code == 200 and "enregistré" in response.content.decode()
+    assert client.post(url, {"apprenant": d.zoe.pk, "texte": "x"}).status_code == 400
+    connection.set_schema_to_public()
+    assert "Travail soigné, à documenter" in client.get(reverse("grille", args=[d.situation.pk])).content.decode()
+    assert "Travail soigné, à documenter" in as_role("apprenant").get("/apprenant/").content.decode()
