@@ -1,6 +1,6 @@
 """Classes, learners, formations and formateurs."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("formateurs/", views.formateur_list, name="formateur_list"),
     path("formateurs/<int:pk>/", views.formateur_edit, name="formateur_edit"),
     path("direction/reglages/", views.reglages, name="reglages"),
+    path("direction/exports/", include("scolarite.urls_export")),
 ]
