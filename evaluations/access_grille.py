@@ -6,11 +6,12 @@ another classe gets 404: for them the situation does not exist. Other roles get 
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import Role
-from scolarite.models import Apprenant
+from scolarite.models import Apprenant, Classe
 
 from .models import Situation
 from .selectors_grille import situations_of
@@ -25,11 +26,12 @@ def peut_saisir(user, situation: Situation) -> bool:
 def situation_for_grid(user, pk, *, ecriture: bool = False) -> Situation:
     if not any(user.has_role(role) for role in LECTEURS):
         raise PermissionDenied("La grille est réservée aux formateurs de la classe.")
-    situations = Situation.objects.select_related("scenario", "classe__formation")
+    enseigne = Classe.formateurs.through.objects.filter(classe_id=OuterRef("classe_id"), user_id=user.pk)
+    situations = Situation.objects.select_related("scenario", "classe__formation").annotate(enseigne=Exists(enseigne))
     if not (user.has_role(Role.DIRECTION) or user.has_role(Role.INSPECTEUR)):
-        situations = situations.filter(classe__formateurs=user)
+        situations = situations.filter(enseigne=True)
     situation = get_object_or_404(situations, pk=pk)
-    situation.peut_saisir = peut_saisir(user, situation)
+    situation.peut_saisir = user.has_role(Role.FORMATEUR) and situation.enseigne
     if ecriture and not situation.peut_saisir:
         raise PermissionDenied("Seuls les formateurs de la classe saisissent dans la grille.")
     return situation

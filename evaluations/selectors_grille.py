@@ -3,15 +3,17 @@ learners, criteria and events (the latest event of each cell comes from one DIST
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, Prefetch, Q, QuerySet, Subquery, Value, When
 
-from scolarite.models import Apprenant
+from scolarite.models import Apprenant, Inscription
 
 from .models import (
     CommentaireApprenant,
     Echelle,
     EchelleVersion,
+    EtatSpecial,
     Evaluation,
+    Niveau,
     Positionnement,
     ScenarioCritere,
     Situation,
@@ -58,8 +60,36 @@ def situation_apprenants(situation: Situation) -> QuerySet[Apprenant]:
     ).distinct().order_by("nom", "prenom", "pk")
 
 
+def situation_membre(situation: Situation, apprenant: Apprenant):
+    """An expression: the learner is chosen for the situation, or (nobody chosen) enrolled in its classe on its
+    date."""
+    day = situation.date
+    chosen = Situation.apprenants.through.objects.filter(situation_id=situation.pk)
+    enrolled = Inscription.objects.filter(apprenant_id=apprenant.pk, classe_id=situation.classe_id, debut__lte=day
+                                          ).filter(Q(fin__isnull=True) | Q(fin__gte=day))
+    return Exists(chosen.filter(apprenant_id=apprenant.pk)) | (~Exists(chosen) & Exists(enrolled))
+
+
 def situation_has_apprenant(situation: Situation, apprenant: Apprenant) -> bool:
-    return situation_apprenants(situation).filter(pk=apprenant.pk).exists()
+    """One query."""
+    return Situation.objects.filter(pk=situation.pk).filter(situation_membre(situation, apprenant)).exists()
+
+
+def version_courante_pk(portee: str):
+    """A subquery: the current version of the scale in use for `portee` (Performance, CCF preferred)."""
+    prefere = {Echelle.Portee.CRITERE: "performance", Echelle.Portee.COMPETENCE: "ccf"}.get(portee, "")
+    return Subquery(EchelleVersion.objects.filter(echelle__portee=portee, echelle__en_usage=True).order_by(
+        Case(When(echelle__code=prefere, then=Value(0)), default=Value(1)), "echelle__nom", "-numero",
+    ).values("pk")[:1])
+
+
+def valeur_find(portee: str, code: str) -> tuple:
+    """(niveau, etat) of the current scale version whose code is `code` (case ignored): one query, or two for a
+    special state; (None, None) when no level or state has that code."""
+    niveau = Niveau.objects.filter(version_id=version_courante_pk(portee), code__iexact=code).first()
+    if niveau is not None:
+        return niveau, None
+    return None, EtatSpecial.objects.filter(version_id=version_courante_pk(portee), code__iexact=code).first()
 
 
 def situation_criteres(situation: Situation) -> list[ScenarioCritere]:

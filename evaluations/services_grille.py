@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -17,14 +18,13 @@ from tenants.access import abonnement_ecriture_check
 from .models import (
     CommentaireApprenant,
     Echelle,
-    EchelleVersion,
     Evaluation,
     Lieu,
     Positionnement,
     ScenarioCritere,
     Situation,
 )
-from .selectors_grille import cell_latest, echelle_version_for, situation_has_apprenant
+from .selectors_grille import cell_latest, situation_has_apprenant, situation_membre, valeur_find
 
 
 @dataclass
@@ -34,31 +34,33 @@ class EvaluationResult:
     precedent: Evaluation | None  # the cell's latest event before this one
 
 
-def valeur_resolve(version: EchelleVersion | None, valeur: str) -> tuple:
-    """(niveau, etat) for a level or special-state code of `version` (case ignored); (None, None) for ""."""
-    code = (valeur or "").strip().upper()
+def valeur_resolve(portee: str, valeur: str) -> tuple:
+    """(niveau, etat) for a level or special-state code of the current version of the scale in use for `portee`
+    (case ignored); (None, None) for ""."""
+    code = (valeur or "").strip()
     if not code:
         return None, None
-    if version is not None:
-        for niveau in version.niveaux.all():
-            if niveau.code.upper() == code:
-                return niveau, None
-        for etat in version.etats.all():
-            if etat.code.upper() == code:
-                return None, etat
-    raise ValidationError(f"« {valeur} » n'est ni un niveau ni un état de l'échelle en usage.")
+    niveau, etat = valeur_find(portee, code)
+    if niveau is None and etat is None:
+        raise ValidationError(f"« {valeur} » n'est ni un niveau ni un état de l'échelle en usage.")
+    return niveau, etat
 
 
 def _cell_check(situation: Situation, apprenant, critere, competence) -> None:
+    """The learner takes part in the situation and the criterion (or competency) is the scenario's: one query."""
     if (critere is None) == (competence is None):
         raise ValidationError("Choisissez un critère ou une compétence.")
-    if not situation_has_apprenant(situation, apprenant):
+    links = ScenarioCritere.objects.filter(scenario_id=OuterRef("scenario_id"))
+    links = links.filter(critere_id=critere.pk) if critere is not None else links.filter(
+        critere__competence_id=competence.pk)
+    flags = Situation.objects.filter(pk=situation.pk).annotate(
+        membre=ExpressionWrapper(situation_membre(situation, apprenant), output_field=BooleanField()),
+        cible=Exists(links)).values("membre", "cible").first()
+    if not flags or not flags["membre"]:
         raise ValidationError("Cet apprenant ne fait pas partie de la situation.")
-    links = ScenarioCritere.objects.filter(scenario_id=situation.scenario_id)
-    if critere is not None and not links.filter(critere_id=critere.pk).exists():
-        raise ValidationError("Ce critère n'est pas évalué dans ce scénario.")
-    if competence is not None and not links.filter(critere__competence_id=competence.pk).exists():
-        raise ValidationError("Cette compétence n'est pas évaluée dans ce scénario.")
+    if not flags["cible"]:
+        raise ValidationError("Ce critère n'est pas évalué dans ce scénario." if critere is not None
+                              else "Cette compétence n'est pas évaluée dans ce scénario.")
 
 
 def _lock_cell(situation, apprenant, critere, competence) -> None:
@@ -72,11 +74,15 @@ def _append(*, situation, apprenant, critere, competence, niveau, etat, auteur, 
     _lock_cell(situation, apprenant, critere, competence)
     precedent = cell_latest(situation, apprenant, critere=critere, competence=competence)
     vu_pk = getattr(vu, "pk", vu)
-    conflit = precedent is not None and precedent.pk != (int(vu_pk) if vu_pk not in (None, "") else None)
+    vu_pk = int(vu_pk) if vu_pk not in (None, "") else None
+    conflit = precedent is not None and precedent.pk != vu_pk
+    if conflit and vu_pk is not None and not Evaluation.objects.filter(
+            pk=vu_pk, situation=situation, apprenant=apprenant, critere=critere, competence=competence).exists():
+        raise ValidationError("L'état vu de la cellule est inconnu : rechargez la grille.")
     evaluation = Evaluation.objects.create(
         situation=situation, apprenant=apprenant, critere=critere, competence=competence, niveau=niveau,
         etat=etat, commentaire=commentaire.strip(), auteur=auteur, role=role, lieu=lieu, at=timezone.now(),
-        vu_id=int(vu_pk) if vu_pk not in (None, "") else None,
+        vu_id=vu_pk,
     )
     return EvaluationResult(evaluation, conflit, precedent)
 
@@ -92,11 +98,7 @@ def evaluation_record(*, situation: Situation, apprenant, critere=None, competen
         raise ValidationError("Lieu inconnu.")
     _cell_check(situation, apprenant, critere, competence)
     portee = Echelle.Portee.COMPETENCE if competence is not None else Echelle.Portee.CRITERE
-    niveau, etat = valeur_resolve(echelle_version_for(portee), valeur)
-    if vu not in (None, "") and not Evaluation.objects.filter(
-            pk=getattr(vu, "pk", vu), situation=situation, apprenant=apprenant, critere=critere,
-            competence=competence).exists():
-        raise ValidationError("L'état vu de la cellule est inconnu : rechargez la grille.")
+    niveau, etat = valeur_resolve(portee, valeur)
     return _append(situation=situation, apprenant=apprenant, critere=critere, competence=competence, niveau=niveau,
                    etat=etat, auteur=auteur, role=role, vu=vu, commentaire=commentaire, lieu=lieu)
 
@@ -134,7 +136,7 @@ def positionnement_record(*, apprenant, situation: Situation, critere, valeur: s
     if situation.nature != Situation.Nature.FORMATIVE:
         raise ValidationError("Le positionnement se fait sur les situations formatives.")
     _cell_check(situation, apprenant, critere, None)
-    niveau, etat = valeur_resolve(echelle_version_for(Echelle.Portee.CRITERE), valeur)
+    niveau, etat = valeur_resolve(Echelle.Portee.CRITERE, valeur)
     if etat is not None:
         raise ValidationError("Choisissez un niveau de l'échelle.")
     return Positionnement.objects.create(apprenant=apprenant, situation=situation, critere=critere, niveau=niveau,

@@ -2,9 +2,13 @@
 or an undo, a cell's history). Saves answer with the cell's HTML; a refusal answers 400 with the cell unchanged
 and a French message in it."""
 
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import role_required
@@ -42,19 +46,76 @@ def _cell_target(request, situation):
     return apprenant, critere, None
 
 
+@lru_cache(maxsize=256)
+def _texte_sur(couleur: str) -> str:
+    from .contrast import TEXTE_CLAIR, TEXTE_FONCE, texte_lisible
+
+    return TEXTE_CLAIR if texte_lisible(couleur) == "clair" else TEXTE_FONCE
+
+
+def _code(ev) -> str:
+    if ev is None:
+        return ""
+    return ev.niveau.code if ev.niveau_id else (ev.etat.code if ev.etat_id else "")
+
+
+STATUTS = {"enregistre": "enregistré", "annule": "annulé"}
+
+
+def cellule_html(cellule: Cellule, *, statut: str = "", message: str = "", precedent=None) -> SafeString:
+    """One cell: the latest event's code in text (colour never alone), its comment, and after a save its status.
+    Built in Python rather than with an {% include %} per cell: a 35 × 20 grid renders in a few milliseconds."""
+    ev, apprenant, colonne = cellule.evaluation, cellule.apprenant, cellule.colonne
+    commentaire = ev.commentaire if ev else ""
+    if ev is not None and ev.niveau_id:
+        n = ev.niveau
+        etat_texte = f"{n.code} {n.libelle}"
+        badge = format_html('<span class="niveau-badge" style="background-color: {}; color: {};"><span '
+                            'class="niveau-motif" aria-hidden="true">{}</span> <strong class="niveau-code">{}'
+                            '</strong></span>', n.couleur, _texte_sur(n.couleur), n.glyphe, n.code)
+    elif ev is not None and ev.etat_id:
+        etat_texte = f"{ev.etat.code} {ev.etat.libelle}"
+        badge = format_html('<span class="etat-badge">{}</span>', ev.etat.code)
+    else:
+        etat_texte, badge = "vide", mark_safe('<span class="grille-vide" aria-hidden="true">·</span>')
+    label = f"{apprenant.prenom} {apprenant.nom}, {colonne.code} : {etat_texte}"
+    if commentaire:
+        label += f", commentaire : {commentaire}"
+        badge += format_html('<span class="grille-com" aria-hidden="true" title="{}">✎</span>', commentaire)
+    if statut in STATUTS:
+        suite = format_html('<span class="grille-statut">{}</span>', STATUTS[statut])
+    elif statut == "conflit":
+        avant = f" ({_code(precedent)})" if _code(precedent) else ""
+        suite = format_html('<span class="grille-statut grille-alerte" role="alert">Modifiée entre-temps par {}{} : '
+                            "votre saisie est enregistrée après, voir l'historique.</span>",
+                            str(precedent.auteur) if precedent else "", avant)
+    elif message:
+        suite = format_html('<span class="grille-statut grille-alerte" role="alert">{}</span>', message)
+    else:
+        suite = ""
+    return format_html(
+        '<td class="grille-cellule{}" data-apprenant="{}" data-colonne="{}" data-vu="{}" data-valeur="{}" '
+        'data-commentaire="{}">\n<button type="button" class="grille-btn" tabindex="-1" aria-label="{}">{}</button>'
+        "\n{}\n</td>",
+        f" grille-{statut}" if statut else "", apprenant.pk, colonne.pk, ev.pk if ev else "", _code(ev), commentaire,
+        label, badge, suite)
+
+
 def _cell_response(request, situation, apprenant, colonne, evaluation, *, statut="", message="", precedent=None,
                    status=200):
-    return render(request, "evaluations/grille_cellule.html", {
-        "situation": situation, "cellule": Cellule(apprenant, colonne, evaluation), "statut": statut,
-        "message": message, "precedent": precedent,
-    }, status=status)
+    html = cellule_html(Cellule(apprenant, colonne, evaluation), statut=statut, message=message,
+                        precedent=precedent)
+    return HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
 
 
 @role_required(*LECTEURS)
 @require_GET
 def grille_page(request, pk: int):
     situation = situation_for_grid(request.user, pk)
-    return render(request, "evaluations/grille.html", {"situation": situation, "grille": grille(situation)})
+    data = grille(situation)
+    for ligne in data.lignes:
+        ligne.html = format_html_join("", "{}", ((cellule_html(cellule),) for cellule in ligne.cellules))
+    return render(request, "evaluations/grille.html", {"situation": situation, "grille": data})
 
 
 @role_required(*LECTEURS)
@@ -76,8 +137,7 @@ def grille_cellule(request, pk: int):
         latest = cell_latest(situation, apprenant, critere=critere, competence=competence)
         return _cell_response(request, situation, apprenant, colonne, latest, statut="erreur",
                               message=" ".join(error.messages), status=400)
-    evaluation = Evaluation.objects.select_related("niveau", "etat", "auteur").get(pk=result.evaluation.pk)
-    return _cell_response(request, situation, apprenant, colonne, evaluation,
+    return _cell_response(request, situation, apprenant, colonne, result.evaluation,
                           statut="conflit" if result.conflit else "enregistre", precedent=result.precedent)
 
 
