@@ -157,7 +157,8 @@ def grille(situation: Situation) -> Grille:
     events = events.filter(competence__isnull=False) if situation.par_competence else events.filter(
         critere__isnull=False)
     kind = "competence_id" if situation.par_competence else "critere_id"
-    latest = {(e.apprenant_id, getattr(e, kind)): e for e in _latest(events)}
+    latest = {(e.apprenant_id, getattr(e, kind)): e for e in _latest(events).select_related(None).select_related(
+        "niveau", "etat")}
     commentaires = commentaires_latest(situation)
     lignes = [Ligne(a, [Cellule(a, c, latest.get((a.pk, c.pk))) for c in colonnes], commentaires.get(a.pk))
               for a in apprenants]

@@ -196,3 +196,12 @@ def test_a_comment_on_the_learners_whole_work_is_saved_from_the_grid_and_shown_t
     connection.set_schema_to_public()
     assert "Travail soigné, à documenter" in client.get(reverse("grille", args=[d.situation.pk])).content.decode()
     assert "Travail soigné, à documenter" in as_role("apprenant").get("/apprenant/").content.decode()
+
+
+def test_a_comment_with_markup_is_shown_as_text_in_the_grid(as_role, grille_data):
+    d = grille_data
+    client = as_role("formateur")
+    fragment = save(client, d, "S", commentaire='<script>alert("x")</script>').content.decode()
+    page = client.get(reverse("grille", args=[d.situation.pk])).content.decode()
+    for html in (fragment, page):
+        assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)" in html
