@@ -8,7 +8,7 @@ import importlib
 import os
 import sys
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpro.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpro.settings.bench")
 
 SUITES = ["bench.etablissements", "bench.referentiels", "bench.imports", "bench.evaluations"]
 

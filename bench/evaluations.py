@@ -117,7 +117,8 @@ def run(emit, saves: int = 1000, pages: int = 20) -> None:
                 print("bench: (grille absente : pas de mesure de la grille)")
                 return
         client = Client(HTTP_HOST=domain)
-        client.force_login(seeded["formateur"])
+        with tenant_context(etablissement):  # the login writes last_login in the establishment's schema
+            client.force_login(seeded["formateur"])
         connection.set_schema_to_public()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(page_url).status_code == 200

@@ -90,6 +90,60 @@ def demo_people_link(direction: User) -> None:
         classe_formateurs_set(classe=classe, formateurs=[*classe.formateurs.all(), formateur], actor=direction)
 
 
+DEMO_SCENARIOS = [
+    # title, criteria (slice of the référentiel's criteria in order), context
+    ("Installer et configurer le réseau d'une agence", slice(0, 6),
+     {"description": "Une agence immobilière s'installe : câbler, configurer le commutateur et les postes.",
+      "cadre_professionnel": "Intervention chez un client, en binôme.", "equipements": "Baie, commutateur, 4 postes",
+      "espace_formation": "Plateau réseaux"}),
+    ("Diagnostiquer une panne de poste de travail", slice(6, 11),
+     {"description": "Un poste ne démarre plus : méthode de diagnostic, compte rendu au client.",
+      "espace_formation": "Atelier maintenance"}),
+]
+
+
+def demo_pedagogie(formateur: User) -> None:
+    """Two scenarios of the demo formateur on Bac pro CIEL, launched with 1CIEL-A; the first one evaluated for
+    a few learners (Léa among them) through the grid's service, so the livret has something to show."""
+    import datetime
+
+    from django.utils import timezone
+
+    from evaluations.models import Scenario
+    from evaluations.selectors import echelle_list
+    from evaluations.services_grille import evaluation_record
+    from evaluations.services_scenario import scenario_create, scenario_share, situation_create
+    from referentiels.models import Critere
+    from scolarite.models import Classe
+    from scolarite.selectors import classe_inscriptions
+    from tenants.annees import annee_scolaire_bounds, annee_scolaire_of
+
+    if Scenario.objects.exists():
+        return
+    today = timezone.localdate()
+    classe = Classe.objects.select_related("formation").filter(
+        annee_scolaire=annee_scolaire_of(today), code="1CIEL-A").first()
+    if classe is None:
+        return
+    referentiel = classe.formation.referentiel
+    criteres = list(Critere.objects.filter(referentiel=referentiel).order_by("competence__rang", "rang"))
+    quand = max(annee_scolaire_bounds(classe.annee_scolaire)[0] + datetime.timedelta(days=1),
+                today - datetime.timedelta(days=14))
+    codes = [n.code for n in echelle_list(portee="critere", en_usage=True)[0].version_courante.niveaux.all()]
+    apprenants = [i.apprenant for i in classe_inscriptions(classe) if i.fin is None][:6]
+    for rang, (titre, choix, contexte) in enumerate(DEMO_SCENARIOS):
+        scenario = scenario_create(auteur=formateur, referentiel=referentiel, titre=titre,
+                                   critere_ids=[c.pk for c in criteres[choix]], **contexte)
+        scenario_share(scenario=scenario, partage=True, actor=formateur)
+        situation = situation_create(scenario=scenario, classe=classe, date=quand + datetime.timedelta(days=rang),
+                                     created_by=formateur)
+        if rang == 0:
+            for i, apprenant in enumerate(apprenants):
+                for k, critere in enumerate(criteres[choix]):
+                    evaluation_record(situation=situation, apprenant=apprenant, critere=critere,
+                                      valeur=codes[(i + k) % len(codes)], auteur=formateur)
+
+
 def demo_seed() -> Etablissement:
     """Create the demo establishment, its people and a platform operator, its subscription, and its school
     (classes, learners, companies, contracts) by importing the example file; running it again changes nothing."""
@@ -115,4 +169,5 @@ def demo_seed() -> Etablissement:
         direction = User.objects.get(email=direction_email)
         demo_school_import(direction)
         demo_people_link(direction)
+        demo_pedagogie(User.objects.get(email=DEMO_PEOPLE[1][0]))
     return etablissement

@@ -72,3 +72,17 @@ def test_the_demo_loads_every_transcribed_referentiel_once(public, settings):
     criteres = Critere.objects.count()
     demo_seed()
     assert Critere.objects.count() == criteres
+
+
+def test_the_demo_has_scenarios_and_evaluated_situations_built_through_the_services(public, settings):
+    from evaluations.models import Evaluation, Scenario, Situation
+    from scolarite.models import Apprenant
+
+    demo = demo_seed()
+    demo_seed()
+    with tenant_context(demo):
+        assert Scenario.objects.count() == 2 and Situation.objects.count() == 2
+        lea = Apprenant.objects.get(user__email="apprenti@demo.cpro.local")
+        assert Evaluation.objects.filter(apprenant=lea).count() == 6
+        assert Evaluation.objects.count() == 36
+    connection.set_schema_to_public()
