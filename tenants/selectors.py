@@ -130,6 +130,35 @@ def abonnement_reste_a_payer(abonnement: Abonnement) -> Decimal:
     return max(abonnement_total(abonnement) - abonnement.montant_paye, Decimal("0.00"))
 
 
+@dataclass
+class CommandeApercu:
+    """What an order of `annee` would be: the référentiels already ordered that year, those pre-checked, and
+    the price of what the choice adds (the application only when the year has no order yet)."""
+
+    annee: int
+    existant: Abonnement | None
+    deja: set[str]
+    initial: list[str]
+    catalogue: dict[str, str]
+
+    def total(self, choisis) -> Decimal:
+        nouveaux = set(choisis) - self.deja
+        return PRIX_REFERENTIEL * len(nouveaux) + (PRIX_APPLICATION if self.existant is None else Decimal("0"))
+
+    def lignes(self, choisis) -> list[dict]:
+        return [{"code": code, "intitule": intitule, "deja": code in self.deja, "coche": code in choisis}
+                for code, intitule in self.catalogue.items()]
+
+
+def abonnement_commande_apercu(etablissement: Etablissement, annee: int, couverture: Couverture) -> CommandeApercu:
+    """Pre-checked: what the year already has, else what the current year covers (renewing as is is one click)."""
+    existant = abonnement_en_cours(etablissement, annee)
+    deja = {line.referentiel_code for line in existant.lignes.all()} if existant else set()
+    catalogue = referentiel_intitules()
+    initial = sorted(deja or (couverture.referentiel_codes & catalogue.keys()))
+    return CommandeApercu(annee=annee, existant=existant, deja=deja, initial=initial, catalogue=catalogue)
+
+
 def abonnement_en_cours(etablissement: Etablissement, annee: int) -> Abonnement | None:
     """The year's ordered or paid subscription, with its lines."""
     return (Abonnement.objects.filter(etablissement_id=etablissement.pk, annee_scolaire=annee)

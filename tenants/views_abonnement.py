@@ -18,7 +18,7 @@ from .annees import annee_scolaire_label, annee_scolaire_of
 from .models import PRIX_APPLICATION, PRIX_REFERENTIEL
 from .selectors import (
     abonnement_annees_commandables,
-    abonnement_en_cours,
+    abonnement_commande_apercu,
     abonnement_historique,
     abonnement_ouverture,
     abonnement_reste_a_payer,
@@ -105,15 +105,11 @@ def abonnement_commander_page(request):
     if annee is None:  # a tampered form: say so, write nothing
         messages.error(request, "Année scolaire invalide : recommencez depuis la page de l'abonnement.")
         return redirect("abonnement")
-    existant = abonnement_en_cours(request.tenant, annee)
-    deja = {line.referentiel_code for line in existant.lignes.all()} if existant else set()
-    catalogue = referentiel_intitules()
-    # Pre-checked: what the year already has, else what this year covers (renewing as is is one click).
-    initial = sorted(deja or (couverture.referentiel_codes & catalogue.keys()))
-    form = CommandeForm(request.POST or None, catalogue=catalogue, initial={"referentiels": initial})
-    choisis = set(initial)
+    apercu = abonnement_commande_apercu(request.tenant, annee, couverture)
+    form = CommandeForm(request.POST or None, catalogue=apercu.catalogue, initial={"referentiels": apercu.initial})
+    choisis = set(apercu.initial)
     if request.method == "POST" and form.is_valid():
-        choisis = set(form.cleaned_data["referentiels"]) | deja
+        choisis = set(form.cleaned_data["referentiels"]) | apercu.deja
         if "calculer" not in request.POST:
             try:
                 abonnement = abonnement_commander(etablissement=request.tenant, annee_scolaire=annee,
@@ -125,18 +121,15 @@ def abonnement_commander_page(request):
                                           f"{abonnement_total(abonnement)} € au total. Il couvre l'année dès "
                                           "maintenant ; l'opérateur enregistrera le paiement.")
                 return redirect("abonnement")
-    nouveaux = choisis - deja
-    total = PRIX_REFERENTIEL * len(nouveaux) + (PRIX_APPLICATION if existant is None else 0)
     return render(request, "tenants/abonnement_commander.html", {
         "form": form,
         "annee": annee,
         "annee_label": annee_scolaire_label(annee),
         "autres_annees": [{"annee": a, "label": annee_scolaire_label(a)} for a in commandables if a != annee],
-        "existant": existant,
-        "catalogue": [{"code": code, "intitule": intitule, "deja": code in deja, "coche": code in choisis}
-                      for code, intitule in catalogue.items()],
-        "nouveaux": len(nouveaux),
-        "total": total,
+        "existant": apercu.existant,
+        "catalogue": apercu.lignes(choisis),
+        "nouveaux": len(choisis - apercu.deja),
+        "total": apercu.total(choisis),
         "prix_application": PRIX_APPLICATION,
         "prix_referentiel": PRIX_REFERENTIEL,
         "est_annee_courante": annee == annee_scolaire_of(today),

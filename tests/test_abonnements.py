@@ -555,3 +555,16 @@ def test_cancelling_a_subscription_deletes_no_data(alpha, alpha_data, operator):
 def test_an_active_direction_sees_no_banner(as_role):
     assert LAPSED_BANNER not in as_role(Role.DIRECTION).get("/direction/").content.decode()
 
+
+
+def test_an_order_preview_prices_the_application_once_and_only_new_referentiels(alpha, ciel):
+    from tenants.selectors import abonnement_commande_apercu, abonnement_couverture
+
+    couverture = abonnement_couverture(alpha)
+    courant = abonnement_commande_apercu(alpha, couverture.annee_scolaire, couverture)
+    assert courant.deja == {"BACPRO-CIEL", "2TNE"} and courant.existant is not None
+    assert courant.total({"BACPRO-CIEL", "2TNE"}) == Decimal("0")  # nothing new on a year already ordered
+    suivant = abonnement_commande_apercu(alpha, couverture.annee_scolaire + 1, couverture)
+    assert suivant.existant is None and suivant.initial == ["BACPRO-CIEL"]  # what the catalogue holds of it
+    assert suivant.total({"BACPRO-CIEL"}) == Decimal("190.00")
+    assert [line["coche"] for line in suivant.lignes({"BACPRO-CIEL"}) if line["code"] == "BACPRO-CIEL"] == [True]
