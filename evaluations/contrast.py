@@ -1,5 +1,7 @@
 """WCAG 2 contrast of a level's colour with the text drawn on it (white or the site's ink)."""
 
+from functools import lru_cache
+
 TEXTE_CLAIR = "#ffffff"
 TEXTE_FONCE = "#1b1b1b"  # the site's ink (static/css/cpro.css --ink)
 AA = 4.5  # WCAG 2.1 AA for normal text
@@ -19,6 +21,7 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+@lru_cache(maxsize=256)  # a grid asks for the same few colours hundreds of times
 def texte_lisible(couleur: str) -> str | None:
     """"clair" (white text) or "fonce" (dark text), whichever contrasts more, or None when neither reaches AA."""
     clair, fonce = contrast(couleur, TEXTE_CLAIR), contrast(couleur, TEXTE_FONCE)
