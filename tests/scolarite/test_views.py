@@ -231,3 +231,38 @@ def test_a_learners_record_shows_their_contracts(as_role, scolarite_alpha, alpha
     connection.set_schema_to_public()
     page = as_role("direction").get(f"/apprenants/{scolarite_alpha['lea'].pk}/").content.decode()
     assert "Réseaux du Sud" in page and "Ajouter un contrat" in page
+
+
+@pytest.mark.parametrize("role", ["formateur", "apprenant", "tuteur"])
+@pytest.mark.parametrize("url", ["/formations/", "/formateurs/"])
+def test_formations_and_formateurs_are_for_direction_and_inspection(as_role, role, url):
+    assert as_role(role).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["formateur", "inspecteur", "apprenant", "tuteur"])
+def test_every_write_of_school_life_is_refused_to_other_roles(as_role, scolarite_alpha, personas, role, alpha):
+    client = as_role(role)
+    classe, lea = scolarite_alpha["classe"], scolarite_alpha["lea"]
+    writes = [
+        (f"/classes/{classe.pk}/formateurs/", {"formateurs": []}),
+        (f"/apprenants/{lea.pk}/modifier/", {"nom": "X", "prenom": "Y"}),
+        (f"/apprenants/{lea.pk}/inscription/", {"classe": classe.pk, "statut": "scolaire", "debut": "2030-01-01"}),
+        (f"/apprenants/{lea.pk}/inviter/", {}),
+        (f"/formateurs/{personas['formateur'].pk}/", {"discipline": "X"}),
+        ("/direction/reglages/", {"uai": "0841234K"}),
+    ]
+    for url, data in writes:
+        assert client.post(url, data).status_code == 403, url
+    with tenant_context(alpha):
+        assert Apprenant.objects.get(pk=lea.pk).nom == "Dupont" and lea.user_id is None
+        assert not Inscription.objects.filter(apprenant=lea, statut="scolaire").exists()
+
+
+def test_another_establishments_direction_cannot_reach_alphas_formateurs_or_invite_its_learners(
+        charlie, scolarite_alpha, personas):
+    client = host_client("beta.localhost")
+    assert login(client, "direction@alpha.test").status_code == 302
+    assert client.get(f"/formateurs/{personas['formateur'].pk}/").status_code == 404
+    assert client.post(f"/apprenants/{scolarite_alpha['lea'].pk}/inviter/").status_code == 404
+    assert client.post(f"/apprenants/{scolarite_alpha['lea'].pk}/inscription/", {}).status_code == 404
+    assert client.get(f"/apprenants/{scolarite_alpha['lea'].pk}/modifier/").status_code == 404
