@@ -27,7 +27,9 @@ def situation_for_grid(user, pk, *, ecriture: bool = False) -> Situation:
     if not any(user.has_role(role) for role in LECTEURS):
         raise PermissionDenied("La grille est réservée aux formateurs de la classe.")
     enseigne = Classe.formateurs.through.objects.filter(classe_id=OuterRef("classe_id"), user_id=user.pk)
-    situations = Situation.objects.select_related("scenario", "classe__formation").annotate(enseigne=Exists(enseigne))
+    situations = Situation.objects.annotate(enseigne=Exists(enseigne))
+    if not ecriture:  # pages show the scenario and the classe; a save needs neither (and plans faster)
+        situations = situations.select_related("scenario", "classe__formation")
     if not (user.has_role(Role.DIRECTION) or user.has_role(Role.INSPECTEUR)):
         situations = situations.filter(enseigne=True)
     situation = get_object_or_404(situations, pk=pk)
