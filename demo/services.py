@@ -90,30 +90,55 @@ def demo_people_link(direction: User) -> None:
         classe_formateurs_set(classe=classe, formateurs=[*classe.formateurs.all(), formateur], actor=direction)
 
 
+DEMO_FICHE_TP = Path(settings.BASE_DIR) / "fixtures" / "demo" / "fiche-tp-reseau-agence.txt"
 DEMO_SCENARIOS = [
-    # title, criteria (slice of the référentiel's criteria in order), context
-    ("Installer et configurer le réseau d'une agence", slice(0, 6),
+    # title, criteria codes, RAP tasks, local success indicators, context
+    ("Installer et configurer le réseau d'une agence",
+     ["C09.1", "C09.2", "C09.3", "C09.4", "C09.5", "C10.3"], ["R2-T4", "R2-T5", "R3-T2"],
+     {"C09.3": "Les quatre postes joignent l'imprimante ; le VLAN invités n'atteint pas les postes.",
+      "C09.4": "Le client a testé l'accès Internet depuis chaque poste.",
+      "C10.3": "Le firmware installé est la dernière version stable du constructeur."},
      {"description": "Une agence immobilière s'installe : câbler, configurer le commutateur et les postes.",
-      "cadre_professionnel": "Intervention chez un client, en binôme.", "equipements": "Baie, commutateur, 4 postes",
+      "cadre_professionnel": "Intervention chez un client, en binôme.",
+      "problematique": "Mettre en service un réseau sûr pour quatre postes et des visiteurs, dans la journée.",
+      "equipements": "Baie, commutateur administrable, 4 postes, imprimante réseau",
       "espace_formation": "Plateau réseaux"}),
-    ("Diagnostiquer une panne de poste de travail", slice(6, 11),
+    ("Diagnostiquer une panne de poste de travail",
+     ["C11.1", "C11.2", "C11.3", "C11.4", "C01.2"], ["R3-T1", "R5-T1", "R5-T3"],
+     {"C11.2": "La cause est nommée et prouvée par une mesure ou un journal."},
      {"description": "Un poste ne démarre plus : méthode de diagnostic, compte rendu au client.",
       "espace_formation": "Atelier maintenance"}),
+]
+# The first situation's grid, row by row (one code per criterion, in the scenario's order): a class mid-way.
+DEMO_GRILLE = [
+    ["S", "S", "RP", "S", "TS", "S"],
+    ["TS", "TS", "S", "S", "TS", "RP"],
+    ["RP", "S", "RP", "NR", "S", "NO"],
+    ["S", "TS", "S", "S", "S", "S"],
+    ["ABS", "ABS", "ABS", "ABS", "ABS", "ABS"],
+    ["NR", "RP", "RP", "NR", "RP", "NO"],
 ]
 
 
 def demo_pedagogie(formateur: User) -> None:
-    """Two scenarios of the demo formateur on Bac pro CIEL, launched with 1CIEL-A; the first one evaluated for
-    a few learners (Léa among them) through the grid's service, so the livret has something to show."""
+    """Two scenarios of the demo formateur on Bac pro CIEL, launched with 1CIEL-A, the first one evaluated
+    through the grid's services (with a correction, a comment, an absence, and Léa's own positionnement) so
+    that the grid, a cell's history and the livret have something to show; the second is left to try the grid."""
     import datetime
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
     from evaluations.models import Scenario
-    from evaluations.selectors import echelle_list
-    from evaluations.services_grille import evaluation_record
-    from evaluations.services_scenario import scenario_create, scenario_share, situation_create
-    from referentiels.models import Critere
+    from evaluations.services_grille import commentaire_apprenant_record, evaluation_record, positionnement_record
+    from evaluations.services_scenario import (
+        ressource_add,
+        scenario_create,
+        scenario_liaison_set,
+        scenario_share,
+        situation_create,
+    )
+    from referentiels.models import Critere, Tache
     from scolarite.models import Classe
     from scolarite.selectors import classe_inscriptions
     from tenants.annees import annee_scolaire_bounds, annee_scolaire_of
@@ -126,22 +151,42 @@ def demo_pedagogie(formateur: User) -> None:
     if classe is None:
         return
     referentiel = classe.formation.referentiel
-    criteres = list(Critere.objects.filter(referentiel=referentiel).order_by("competence__rang", "rang"))
+    criteres = {c.code: c for c in Critere.objects.filter(referentiel=referentiel)}
+    taches = {t.code: t for t in Tache.objects.filter(referentiel=referentiel)}
     quand = max(annee_scolaire_bounds(classe.annee_scolaire)[0] + datetime.timedelta(days=1),
                 today - datetime.timedelta(days=14))
-    codes = [n.code for n in echelle_list(portee="critere", en_usage=True)[0].version_courante.niveaux.all()]
-    apprenants = [i.apprenant for i in classe_inscriptions(classe) if i.fin is None][:6]
-    for rang, (titre, choix, contexte) in enumerate(DEMO_SCENARIOS):
-        scenario = scenario_create(auteur=formateur, referentiel=referentiel, titre=titre,
-                                   critere_ids=[c.pk for c in criteres[choix]], **contexte)
+    apprenants = sorted((i.apprenant for i in classe_inscriptions(classe) if i.fin is None),
+                        key=lambda a: a.user_id is None)[:len(DEMO_GRILLE)]  # Léa (who has an account) first
+    for rang, (titre, codes, tache_codes, indicateurs, contexte) in enumerate(DEMO_SCENARIOS):
+        scenario = scenario_create(auteur=formateur, referentiel=referentiel, titre=titre, **contexte)
+        scenario_liaison_set(scenario=scenario, critere_ids=[criteres[c].pk for c in codes],
+                             tache_ids=[taches[t].pk for t in tache_codes],
+                             indicateurs={criteres[c].pk: texte for c, texte in indicateurs.items()}, actor=formateur)
         scenario_share(scenario=scenario, partage=True, actor=formateur)
         situation = situation_create(scenario=scenario, classe=classe, date=quand + datetime.timedelta(days=rang),
                                      created_by=formateur)
-        if rang == 0:
-            for i, apprenant in enumerate(apprenants):
-                for k, critere in enumerate(criteres[choix]):
-                    evaluation_record(situation=situation, apprenant=apprenant, critere=critere,
-                                      valeur=codes[(i + k) % len(codes)], auteur=formateur)
+        if rang != 0:
+            continue
+        with DEMO_FICHE_TP.open("rb") as fiche:
+            ressource_add(scenario=scenario, actor=formateur,
+                          upload=SimpleUploadedFile(DEMO_FICHE_TP.name, fiche.read(), content_type="text/plain"))
+        saisies = {}
+        for apprenant, ligne in zip(apprenants, DEMO_GRILLE, strict=False):
+            for code, valeur in zip(codes, ligne, strict=True):
+                saisies[apprenant.pk, code] = evaluation_record(
+                    situation=situation, apprenant=apprenant, critere=criteres[code], valeur=valeur,
+                    auteur=formateur).evaluation
+        lea = apprenants[0]  # her RP on the configuration, corrected after a second try: the cell has a history
+        evaluation_record(situation=situation, apprenant=lea, critere=criteres[codes[2]], valeur="S",
+                          vu=saisies[lea.pk, codes[2]], auteur=formateur,
+                          commentaire="Reprise après correction du VLAN invités : conforme.")
+        commentaire_apprenant_record(situation=situation, apprenant=lea, auteur=formateur,
+                                     texte="Câblage soigné et méthodique. À travailler : documenter la "
+                                           "configuration avant la mise en service.")
+        if lea.user is not None:
+            for code, valeur in zip(codes[:4], ["TS", "S", "S", "RP"], strict=True):
+                positionnement_record(apprenant=lea, situation=situation, critere=criteres[code], valeur=valeur,
+                                      auteur=lea.user)
 
 
 def demo_seed() -> Etablissement:

@@ -74,15 +74,29 @@ def test_the_demo_loads_every_transcribed_referentiel_once(public, settings):
     assert Critere.objects.count() == criteres
 
 
-def test_the_demo_has_scenarios_and_evaluated_situations_built_through_the_services(public, settings):
-    from evaluations.models import Evaluation, Scenario, Situation
+def test_the_demo_has_scenarios_and_evaluated_situations_built_through_the_services(public, settings, media_root):
+    from evaluations.models import CommentaireApprenant, Evaluation, Positionnement, Scenario, Situation
+    from evaluations.selectors_grille import apprenant_resultats, cell_history
     from scolarite.models import Apprenant
 
     demo = demo_seed()
     demo_seed()
     with tenant_context(demo):
         assert Scenario.objects.count() == 2 and Situation.objects.count() == 2
+        reseau = Scenario.objects.get(titre__startswith="Installer")
+        assert reseau.tache_links.count() == 3 and reseau.ressources.get().nom == "fiche-tp-reseau-agence.txt"
+        assert reseau.critere_links.exclude(indicateurs_reussite="").count() == 3
+        assert {link.critere.competence.code for link in reseau.critere_links.select_related("critere__competence")
+                } == {"C09", "C10"}
         lea = Apprenant.objects.get(user__email="apprenti@demo.cpro.local")
-        assert Evaluation.objects.filter(apprenant=lea).count() == 6
-        assert Evaluation.objects.count() == 36
+        assert Evaluation.objects.filter(apprenant=lea).count() == 7  # six cells and one correction
+        assert Evaluation.objects.count() == 37
+        situation = reseau.situations.get()
+        corrected = cell_history(situation, lea, critere=reseau.critere_links.order_by("rang")[2].critere)
+        assert [e.niveau.code for e in corrected] == ["S", "RP"] and corrected[0].commentaire
+        assert Evaluation.objects.filter(etat__code="ABS").count() == 6
+        assert Positionnement.objects.filter(apprenant=lea).count() == 4
+        assert CommentaireApprenant.objects.filter(apprenant=lea).exists()
+        (resultat,) = apprenant_resultats(lea, situation_pk=situation.pk)
+        assert resultat.commentaire and sum(1 for c in resultat.criteres if c.positionnement) == 4
     connection.set_schema_to_public()
