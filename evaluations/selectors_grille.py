@@ -145,6 +145,16 @@ class Grille:
     lignes: list[Ligne]
     par_competence: bool
 
+    @property
+    def cellules_total(self) -> int:
+        return len(self.lignes) * len(self.colonnes)
+
+    @property
+    def cellules_remplies(self) -> int:
+        """Cells whose latest event holds a level or a special state (a cleared cell is empty again)."""
+        return sum(1 for ligne in self.lignes for c in ligne.cellules
+                   if c.evaluation is not None and (c.evaluation.niveau_id or c.evaluation.etat_id))
+
 
 def grille(situation: Situation) -> Grille:
     """Learners × criteria (or competencies) with each cell's latest event and each learner's comment: a fixed number of

@@ -13,14 +13,17 @@ from .forms import EtatFormSet, NiveauFormSet, initial_etats, initial_niveaux
 from .models import Echelle
 from .selectors import echelle_current_version, echelle_versions
 from .selectors import echelle_list as echelle_list_select
+from .selectors_scenario import situation_list_formateur
 from .services import echelle_usage_set, echelle_version_create
 
 
 @role_required(Role.FORMATEUR)
 def formateur_home(request):
     annee = annee_scolaire_of(timezone.localdate())
-    return render(request, "evaluations/formateur_home.html",
-                  {"classes": classe_list(user=request.user, annee_scolaire=annee)})
+    return render(request, "evaluations/formateur_home.html", {
+        "classes": classe_list(user=request.user, annee_scolaire=annee),
+        "situations": situation_list_formateur(request.user, limit=5),
+    })
 
 
 # --- Evaluation scales: direction writes, inspection and formateurs read -------------------------------------

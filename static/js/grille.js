@@ -50,12 +50,21 @@
     });
   }
 
+  const progression = document.getElementById("grille-progression");
+  function majProgression() {
+    if (!progression) return;
+    const n = table.querySelectorAll("td.grille-cellule:not([data-valeur=''])").length;
+    const s = n > 1 ? "s" : "";
+    progression.textContent = n + " cellule" + s + " renseignée" + s + " sur " + progression.dataset.total + ".";
+  }
+
   function replace(td, html) {
     const [r, c] = position(td);
     const focus = td.contains(document.activeElement);
     td.outerHTML = html;
     const nouvelle = cellAt(r, c);
     if (focus) focusCell(nouvelle);
+    majProgression();
     return nouvelle;
   }
 

@@ -90,3 +90,28 @@ def test_the_formateur_fills_a_row_with_the_keyboard_and_the_apprentie_sees_it(p
     expect(resultats).to_contain_text("TP câblage réseau")
     for libelle in ("Satisfaisante", "Très satisfaisante", "Réalisation partielle"):
         expect(resultats).to_contain_text(libelle)
+
+
+def test_on_a_phone_a_tap_opens_the_chooser_and_the_page_never_scrolls_sideways(page, site, situation, login_as):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_as("formateur@demo.cpro.local")
+    page.goto(f"{site}/formateur/situations/{situation.pk}/grille/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # only the grid itself scrolls
+
+    progression = page.locator("#grille-progression")
+    expect(progression).to_have_text("0 cellule renseignée sur 9.")
+    cell = page.get_by_role("row", name=re.compile("MARTIN Hugo")).locator("td.grille-cellule").first
+    cell.locator(".grille-btn").click()
+    chooser = page.get_by_role("dialog")
+    expect(chooser).to_be_visible()
+    chooser.get_by_label("Commentaire").fill("Câblage à reprendre")
+    chooser.get_by_role("button", name=re.compile("Réalisation partielle")).click()
+    expect(chooser).to_be_hidden()
+    expect(cell).to_have_attribute("data-valeur", "RP")
+    expect(cell).to_have_attribute("data-commentaire", "Câblage à reprendre")
+    expect(progression).to_have_text("1 cellule renseignée sur 9.")
+
+    cell.locator(".grille-btn").click()  # the history is one tap away
+    chooser.get_by_role("button", name="Historique de la cellule").click()
+    expect(page.locator("#grille-historique")).to_contain_text("Câblage à reprendre")
+    expect(page.locator("#grille-historique")).to_contain_text("Réalisation partielle")

@@ -285,3 +285,11 @@ def test_a_formateur_of_the_classe_opens_the_situation_and_its_grid_link(as_role
     assert f'href="/formateur/situations/{situation.pk}/grille/"' in page
     page = call(as_role("formateur"), "get", f"/formateur/scenarios/situations/{situation.pk}/").content.decode()
     assert "Toute la classe" in page and "BERNARD Noé" in page and "DUPONT Léa" in page
+
+
+def test_the_formateurs_home_opens_the_latest_grids_in_one_click(as_role, situation, alpha, collegue):
+    page = call(as_role("formateur"), "get", "/formateur/").content.decode()
+    assert f'href="/formateur/situations/{situation.pk}/grille/"' in page
+    colleague = host_client("alpha.localhost")
+    assert login(colleague, collegue.email).status_code == 302  # teaches no classe of this situation
+    assert f"/formateur/situations/{situation.pk}/grille/" not in call(colleague, "get", "/formateur/").content.decode()
