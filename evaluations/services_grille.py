@@ -14,6 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.roles import Role
+from referentiels.models import Critere
 from tenants.access import abonnement_ecriture_check
 
 from .models import (
@@ -154,6 +155,21 @@ def positionnement_record(*, apprenant, situation: Situation, critere, valeur: s
         raise ValidationError("Choisissez un niveau de l'échelle.")
     return Positionnement.objects.create(apprenant=apprenant, situation=situation, critere=critere, niveau=niveau,
                                          commentaire=commentaire.strip(), at=timezone.now())
+
+
+@transaction.atomic
+def positionnements_record(*, apprenant, situation: Situation, valeurs: dict[int, str], auteur) -> list[Positionnement]:
+    """The learner's page sends every criterion at once (critère pk → level code, "" for none): a criterion whose
+    value did not change gets no new row; one bad value and nothing is written."""
+    criteres = {c.pk: c for c in Critere.objects.filter(pk__in=list(valeurs))}
+    if len(criteres) != len(valeurs):
+        raise ValidationError("Critère inconnu.")
+    actuels = {p.critere_id: (p.niveau.code if p.niveau_id else "") for p in
+               Positionnement.objects.filter(apprenant=apprenant, situation=situation, critere_id__in=list(valeurs))
+               .order_by("critere_id", "-at", "-id").distinct("critere_id").select_related("niveau")}
+    return [positionnement_record(apprenant=apprenant, situation=situation, critere=criteres[pk], valeur=valeur,
+                                  auteur=auteur)
+            for pk, valeur in valeurs.items() if (valeur or "").strip().upper() != actuels.get(pk, "").upper()]
 
 
 @transaction.atomic

@@ -6,8 +6,7 @@ from accounts.access import role_required
 from accounts.roles import Role
 from evaluations.access_grille import situation_for_apprenant
 from evaluations.selectors_grille import apprenant_resultats, echelle_version_for
-from evaluations.services_grille import positionnement_record
-from referentiels.models import Critere
+from evaluations.services_grille import positionnements_record
 
 from .selectors import apprenant_dashboard
 
@@ -23,18 +22,17 @@ def apprenant_situation(request, pk: int):
     apprenant, situation = situation_for_apprenant(request.user, pk)
     errors = []
     if request.method == "POST":
-        critere_pk = request.POST.get("critere", "")
-        critere = Critere.objects.filter(pk=int(critere_pk)).first() if critere_pk.isdigit() else None
+        valeurs = {int(key[7:]): value for key, value in request.POST.items()
+                   if key.startswith("valeur-") and key[7:].isdigit() and len(key) < 25}
         try:
-            if critere is None:
-                raise ValidationError("Critère inconnu.")
-            positionnement_record(apprenant=apprenant, situation=situation, critere=critere,
-                                  valeur=request.POST.get("valeur", ""), auteur=request.user,
-                                  commentaire=request.POST.get("commentaire", "")[:2000])
+            if not valeurs:
+                raise ValidationError("Choisissez un niveau pour au moins un critère.")
+            nouveaux = positionnements_record(apprenant=apprenant, situation=situation, valeurs=valeurs,
+                                              auteur=request.user)
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, "Positionnement enregistré.")
+            messages.success(request, "Positionnement enregistré." if nouveaux else "Rien n'a changé.")
             return redirect("apprenant_situation", pk=situation.pk)
     version = echelle_version_for("critere")
     return render(request, "livret/apprenant_situation.html", {

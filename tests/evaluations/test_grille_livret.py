@@ -5,6 +5,7 @@ from django_tenants.utils import tenant_context
 
 from evaluations.models import Evaluation, Positionnement
 from evaluations.services_grille import evaluation_record
+from referentiels.models import Critere
 
 from ..conftest import host_client, login
 from .conftest_grille import grille_data_fixture, situation_build  # noqa: F401
@@ -36,7 +37,7 @@ def test_the_learner_positions_themself_and_sees_it_beside_the_formateurs_result
         rate(d, d.situation, d.criteres[0], "RP")
     client = as_role("apprenant")
     url = reverse("apprenant_situation", args=[d.situation.pk])
-    response = client.post(url, {"critere": d.criteres[0].pk, "valeur": "TS"})
+    response = client.post(url, {f"valeur-{d.criteres[0].pk}": "TS", f"valeur-{d.criteres[1].pk}": ""})
     assert response.status_code == 302
     connection.set_schema_to_public()
     page = client.get(url).content.decode()
@@ -44,15 +45,24 @@ def test_the_learner_positions_themself_and_sees_it_beside_the_formateurs_result
     assert "Réalisation partielle" in row and "Très satisfaisante" in row
     with tenant_context(alpha):
         assert Evaluation.objects.get().niveau.code == "RP"  # the formateur's result is untouched
-        assert Positionnement.objects.get().niveau.code == "TS"
+        assert Positionnement.objects.get().niveau.code == "TS"  # nothing written for the criterion left empty
+    connection.set_schema_to_public()
+    client.post(url, {f"valeur-{d.criteres[0].pk}": "TS", f"valeur-{d.criteres[1].pk}": "S"})
+    with tenant_context(alpha):  # only the changed criterion gets a new row
+        assert [p.niveau.code for p in Positionnement.objects.order_by("at", "id")] == ["TS", "S"]
 
 
 def test_a_bad_positionnement_gets_a_french_message_and_writes_nothing(grille_data, as_role, alpha):
     d = grille_data
     client = as_role("apprenant")
     url = reverse("apprenant_situation", args=[d.situation.pk])
-    for data in ({"critere": "x", "valeur": "S"}, {"critere": d.criteres[0].pk, "valeur": "ABS"},
-                 {"critere": d.criteres[0].pk, "valeur": "ZZ"}):
+    with tenant_context(alpha):
+        hors_scenario = Critere.objects.filter(referentiel=d.ciel).exclude(pk__in=[c.pk for c in d.criteres]).first()
+    connection.set_schema_to_public()
+    ok = {f"valeur-{d.criteres[1].pk}": "S"}  # a good value beside a bad one is not written either
+    for data in ({"valeur-x": "S"}, {}, {f"valeur-{d.criteres[0].pk}": "ABS", **ok},
+                 {f"valeur-{d.criteres[0].pk}": "ZZ", **ok}, {f"valeur-{hors_scenario.pk}": "S", **ok},
+                 {"valeur-999999999999999999": "S"}):
         response = client.post(url, data)
         assert response.status_code == 400 and 'role="alert"' in response.content.decode()
     connection.set_schema_to_public()
