@@ -149,6 +149,26 @@ class CommandeApercu:
         return [{"code": code, "intitule": intitule, "deja": code in self.deja, "coche": code in choisis}
                 for code, intitule in self.catalogue.items()]
 
+    def choix(self, codes) -> set[str]:
+        """An order only adds: what the year already has stays chosen whatever the form sends."""
+        return set(codes) | self.deja
+
+    def resume(self, choisis) -> dict:
+        """What the order page shows for a choice: each line, how many référentiels it adds, the price."""
+        return {"existant": self.existant, "catalogue": self.lignes(choisis),
+                "nouveaux": len(set(choisis) - self.deja), "total": self.total(choisis)}
+
+
+def abonnement_annee_proposee(*, couverture: Couverture, commandables: list[int], demandee: int | None) -> int:
+    """The year the order page opens on: the one asked for when it can be ordered, else the one a direction most
+    likely wants: next year once its order is open and this year is covered, else this year (to subscribe, or
+    to add a référentiel)."""
+    if demandee in commandables:
+        return demandee
+    if couverture.actif and couverture.annee_scolaire + 1 in commandables:
+        return couverture.annee_scolaire + 1
+    return couverture.annee_scolaire
+
 
 def abonnement_commande_apercu(etablissement: Etablissement, annee: int, couverture: Couverture) -> CommandeApercu:
     """Pre-checked: what the year already has, else what the current year covers (renewing as is is one click)."""

@@ -17,6 +17,7 @@ from .access import abonnement_couverture_for
 from .annees import annee_scolaire_label, annee_scolaire_of
 from .models import PRIX_APPLICATION, PRIX_REFERENTIEL
 from .selectors import (
+    abonnement_annee_proposee,
     abonnement_annees_commandables,
     abonnement_commande_apercu,
     abonnement_historique,
@@ -83,17 +84,13 @@ class CommandeForm(forms.Form):
 
 def _annee_cible(request, couverture, commandables) -> int | None:
     """The year the form posts (the service refuses it if its order is not open: never another year in its
-    place), else ?annee= when orderable, else the one a direction most likely wants: this year when it has
-    none, else next year once its order is open, else this year (to add a référentiel)."""
+    place; None when it is no year at all), else the year the page opens on."""
     if request.method == "POST":
         posted = request.POST.get("annee", "")
         return int(posted) if posted.isdigit() and len(posted) == 4 else None
     asked = request.GET.get("annee", "")
-    if asked.isdigit() and int(asked) in commandables:
-        return int(asked)
-    if couverture.actif and couverture.annee_scolaire + 1 in commandables:
-        return couverture.annee_scolaire + 1
-    return couverture.annee_scolaire
+    return abonnement_annee_proposee(couverture=couverture, commandables=commandables,
+                                     demandee=int(asked) if asked.isdigit() and len(asked) == 4 else None)
 
 
 @role_required(Role.DIRECTION)
@@ -108,9 +105,9 @@ def abonnement_commander_page(request):
     apercu = abonnement_commande_apercu(request.tenant, annee, couverture)
     form = CommandeForm(request.POST or None, catalogue=apercu.catalogue, initial={"referentiels": apercu.initial})
     choisis = set(apercu.initial)
-    if request.method == "POST" and form.is_valid():
-        choisis = set(form.cleaned_data["referentiels"]) | apercu.deja
-        if "calculer" not in request.POST:
+    if form.is_bound and form.is_valid():
+        choisis = apercu.choix(form.cleaned_data["referentiels"])
+        if "calculer" not in request.POST:  # "calculer" only shows the price of the choice
             try:
                 abonnement = abonnement_commander(etablissement=request.tenant, annee_scolaire=annee,
                                                   referentiel_codes=choisis, actor=request.user, day=today)
@@ -122,15 +119,8 @@ def abonnement_commander_page(request):
                                           "maintenant ; l'opérateur enregistrera le paiement.")
                 return redirect("abonnement")
     return render(request, "tenants/abonnement_commander.html", {
-        "form": form,
-        "annee": annee,
-        "annee_label": annee_scolaire_label(annee),
+        "form": form, "annee": annee, "annee_label": annee_scolaire_label(annee),
         "autres_annees": [{"annee": a, "label": annee_scolaire_label(a)} for a in commandables if a != annee],
-        "existant": apercu.existant,
-        "catalogue": apercu.lignes(choisis),
-        "nouveaux": len(choisis - apercu.deja),
-        "total": apercu.total(choisis),
-        "prix_application": PRIX_APPLICATION,
-        "prix_referentiel": PRIX_REFERENTIEL,
-        "est_annee_courante": annee == annee_scolaire_of(today),
+        "prix_application": PRIX_APPLICATION, "prix_referentiel": PRIX_REFERENTIEL,
+        "est_annee_courante": annee == annee_scolaire_of(today), **apercu.resume(choisis),
     })

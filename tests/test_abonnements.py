@@ -568,3 +568,20 @@ def test_an_order_preview_prices_the_application_once_and_only_new_referentiels(
     assert suivant.existant is None and suivant.initial == ["BACPRO-CIEL"]  # what the catalogue holds of it
     assert suivant.total({"BACPRO-CIEL"}) == Decimal("190.00")
     assert [line["coche"] for line in suivant.lignes({"BACPRO-CIEL"}) if line["code"] == "BACPRO-CIEL"] == [True]
+    assert courant.choix(set()) == {"BACPRO-CIEL", "2TNE"}  # an order never drops what the year already has
+    assert suivant.resume({"BACPRO-CIEL"})["nouveaux"] == 1
+
+
+def test_the_order_page_opens_on_the_year_a_direction_most_likely_wants():
+    from tenants.selectors import Couverture, abonnement_annee_proposee
+
+    def couverture(actif):
+        return Couverture(actif=actif, annee_scolaire=2026, abonnement=None, fin=None,
+                          referentiel_codes=frozenset())
+
+    propose = abonnement_annee_proposee
+    assert propose(couverture=couverture(True), commandables=[2026, 2027], demandee=2026) == 2026  # as asked
+    assert propose(couverture=couverture(True), commandables=[2026], demandee=2031) == 2026  # not orderable
+    assert propose(couverture=couverture(True), commandables=[2026, 2027], demandee=None) == 2027  # renew
+    assert propose(couverture=couverture(False), commandables=[2026, 2027], demandee=None) == 2026  # subscribe
+    assert propose(couverture=couverture(True), commandables=[2026], demandee=None) == 2026  # add a référentiel
