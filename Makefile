@@ -28,11 +28,9 @@ $(STAMP): pyproject.toml
 system-check: $(STAMP)
 	@$(PY) -m cpro.system_check
 
+# cpro.runner owns the run: one per checkout, the embedded PostgreSQL stopped however the run ends.
 run: system-check
-	$(PY) manage.py setup_platform
-	@if [ -z "$$DATABASE_URL" ]; then $(PY) manage.py seed_demo; fi
-	@echo "cpro : http://localhost:$(PORT)/ — démo : http://demo.localhost:$(PORT)/"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(PY) -m cpro.runner --port $(PORT)
 
 test: system-check
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -50,5 +48,6 @@ lint: $(STAMP)
 check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cpro.settings.prod $(PY) manage.py check --deploy --fail-level WARNING
 
-clean-data:
-	rm -rf .data
+# Asks before deleting (CONFIRMER=oui to skip the question); refuses while cpro or the tests use the data.
+clean-data: $(STAMP)
+	@$(PY) -m cpro.embedded clean-data $(if $(CONFIRMER),--oui)

@@ -198,7 +198,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBac
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(Path(env("CPRO_DATA_DIR", str(BASE_DIR / ".data"))) / "media")))
 MEDIA_URL = "/media/"  # never served directly: files go through views that check the tenant and the user
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
