@@ -7,6 +7,7 @@ from tenants import views, views_operateur
 
 urlpatterns = [
     path("", views.public_home, name="home"),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("comptes/", include("allauth.urls")),
     path("operateur/", views.operateur_home, name="operateur_home"),
     path("operateur/abonnements/", views_operateur.operateur_abonnements, name="operateur_abonnements"),

@@ -189,19 +189,20 @@ def demo_pedagogie(formateur: User) -> None:
                                       auteur=lea.user)
 
 
-def demo_seed() -> Etablissement:
+def demo_seed(*, schema: str = DEMO_SCHEMA, domain: str | None = None, uai: str = "0750000T") -> Etablissement:
     """Create the demo establishment, its people and a platform operator, its subscription, and its school
-    (classes, learners, companies, contracts) by importing the example file; running it again changes nothing."""
+    (classes, learners, companies, contracts) by importing the example file; running it again changes nothing.
+    The browser tests seed a throwaway copy under another schema and domain."""
     demo_referentiels_load()
     operator = User.objects.filter(email=DEMO_OPERATOR).first()  # the public schema's users are operators
     if operator is None:
         operator = user_create(email=DEMO_OPERATOR, roles=[Role.OPERATEUR], first_name="Opérateur",
                                last_name="Démo", password=DEMO_PASSWORD)
-    etablissement = Etablissement.objects.filter(schema_name=DEMO_SCHEMA).first()
+    etablissement = Etablissement.objects.filter(schema_name=schema).first()
     direction_email, _, first, last = DEMO_PEOPLE[0]
     if etablissement is None:
         etablissement = etablissement_create(
-            schema=DEMO_SCHEMA, name="CFA de démonstration", uai="0750000T", domain=demo_domain(),
+            schema=schema, name="CFA de démonstration", uai=uai, domain=domain or demo_domain(),
             admin_email=direction_email, admin_password=DEMO_PASSWORD, kind=Etablissement.Kind.CFA,
             admin_first_name=first, admin_last_name=last,
         )

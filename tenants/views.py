@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
@@ -11,6 +12,17 @@ from .selectors import etablissement_list
 
 def public_home(request):
     return render(request, "tenants/public_home.html")
+
+
+def accessibilite(request):
+    """The déclaration d'accessibilité, on the public site; every establishment's footer links here."""
+    from . import accessibilite as declaration
+
+    return render(request, "tenants/accessibilite.html", {
+        "declaration": declaration,
+        "exceptions": declaration.exceptions_declarees(),
+        "contact": settings.CPRO_CONTACT_ACCESSIBILITE,
+    })
 
 
 @role_required(Role.OPERATEUR)

@@ -252,7 +252,7 @@ def test_a_bad_siret_is_refused_with_a_message_and_nothing_written(as_role, alph
     response = as_role(Role.DIRECTION).post("/entreprises/nouvelle/", {"raison_sociale": "Acme", "siret": siret})
     assert response.status_code == 200
     page = response.content.decode()
-    assert message in page and 'class="field-error" id="id_siret-errors"' in page
+    assert message in page and 'class="field-error" id="id_siret_error"' in page
     with tenant_context(alpha):
         assert not Entreprise.objects.exists()
 
@@ -260,7 +260,7 @@ def test_a_bad_siret_is_refused_with_a_message_and_nothing_written(as_role, alph
 def test_a_duplicate_siret_is_refused_on_its_field(as_role, world, alpha):
     response = as_role(Role.DIRECTION).post("/entreprises/nouvelle/", {"raison_sociale": "Copie", "siret": SIRET_A})
     page = response.content.decode()
-    assert response.status_code == 200 and 'id="id_siret-errors"' in page and "Acme Réseaux" in page
+    assert response.status_code == 200 and 'id="id_siret_error"' in page and "Acme Réseaux" in page
     with tenant_context(alpha):
         assert Entreprise.objects.count() == 2
 
@@ -348,7 +348,7 @@ def test_the_direction_adds_and_edits_a_tuteur(as_role, world, alpha):
 
 def test_a_tuteur_without_a_name_is_refused(as_role, world, alpha):
     response = as_role(Role.DIRECTION).post(f"/entreprises/{world['acme'].pk}/tuteurs/nouveau/", {"nom": "X"})
-    assert response.status_code == 200 and "id_prenom-errors" in response.content.decode()
+    assert response.status_code == 200 and "id_prenom_error" in response.content.decode()
 
 
 def test_a_tuteur_of_another_company_is_not_found_under_this_one(as_role, world):
@@ -512,7 +512,7 @@ def test_without_javascript_the_form_shows_the_tuteurs_and_saves_nothing(as_role
 def test_a_contract_with_a_tuteur_of_another_company_or_bad_dates_is_refused(as_role, world, alpha):
     client = as_role(Role.DIRECTION)
     response = client.post("/contrats/nouveau/", contrat_payload(world, tuteurs=[world["vert"].pk]))
-    assert response.status_code == 200 and "id_tuteurs-errors" in response.content.decode()
+    assert response.status_code == 200 and "id_tuteurs_error" in response.content.decode()
     response = client.post("/contrats/nouveau/", contrat_payload(world, debut=FIN.isoformat(),
                                                                  fin=DEBUT.isoformat()))
     assert "La fin du contrat précède son début." in response.content.decode()

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "tenants.context_processors.abonnement",
+                "tenants.context_processors.accessibilite",
             ],
         },
     }
@@ -148,6 +149,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "request_login_code": "20/m/ip,3/m/key",
 }
+# Where the déclaration d'accessibilité sends people who cannot reach a content (RGAA: a contact is required).
+CPRO_CONTACT_ACCESSIBILITE = env("CPRO_CONTACT_ACCESSIBILITE", "")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cpro <no-reply@cpro.local>")
 
 SESSION_COOKIE_HTTPONLY = True
