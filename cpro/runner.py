@@ -66,8 +66,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(port: int, url: str, info_path: Path) -> int:
+    stopping = False
+
     def stop(signum, frame):
-        raise Stop(signum)
+        # Only the first signal stops: make passes a SIGTERM on to us after the group's own, and a second
+        # Stop raised inside the clean-up below would cut it short and leave the database running.
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise Stop(signum)
 
     for sig in STOP_SIGNALS:
         signal.signal(sig, stop)

@@ -199,7 +199,7 @@ class EmbeddedPostgres:
         code, output = self._run([self._bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", str(START_TIMEOUT),
                                   "-l", str(self.log), "-o", options, "start"], timeout=START_TIMEOUT + 10)
         if code != 0:
-            raise EmbeddedDatabaseError(self._failure("La base embarquée n'a pas démarré.", output))
+            raise EmbeddedDatabaseError(self._failure("La base embarquée n'a pas démarré.", output, code))
 
     def _ensure_database(self, socket_dir: Path) -> None:
         import psycopg
@@ -242,12 +242,14 @@ class EmbeddedPostgres:
             output.seek(0)
             return code, output.read()
 
-    def _failure(self, what: str, output: str = "") -> str:
+    def _failure(self, what: str, output: str = "", code: int | None = None) -> str:
         try:
             log = self.log.read_text(errors="replace")
         except OSError:
             log = ""
-        details = _tail(log or output)
+        details = _tail(log)
+        if output.strip() or code is not None:  # what pg_ctl itself said: a failure before the server logs
+            details = f"pg_ctl (code {code}) :\n{_tail(output, 6)}\nJournal de PostgreSQL :\n{details}"
         return (f"{what}\n{details}\nJournal complet : {self.log}\n"
                 "Que faire : lisez les dernières lignes ci-dessus (espace disque, droits sur .data, mémoire). "
                 "Vos données ne sont pas modifiées ; relancez « make run » une fois la cause levée.")
