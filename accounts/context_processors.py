@@ -38,13 +38,17 @@ SCHOOL_ITEMS = [
     ("Entreprises", "entreprise_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
     ("Contrats", "contrat_list", (Role.DIRECTION, Role.INSPECTEUR)),
     ("Scénarios", "scenario_list", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
+    ("Périodes", "periodes_index", (Role.DIRECTION, Role.INSPECTEUR, Role.FORMATEUR)),
+    ("Visites", "visite_mes_apprenants", (Role.FORMATEUR,)),
+    ("Visites", "visite_suivi", (Role.DIRECTION, Role.INSPECTEUR)),
+    ("Journal de bord", "journal_apprenant", (Role.APPRENANT,)),
 ]
 
 
 def _school_items(user) -> list[dict]:
     items = []
     for label, url_name, roles in SCHOOL_ITEMS:
-        if any(user.has_role(r) for r in roles):
+        if any(user.has_role(r) for r in roles) and label not in {item["label"] for item in items}:
             try:
                 items.append({"label": label, "url": reverse(url_name), "role": url_name})
             except NoReverseMatch:

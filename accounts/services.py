@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from .audit import audit_record
 from .models import Invitation, User
-from .roles import Role
+from .roles import ROLE_HOME, Role
 
 
 def _clean_roles(roles) -> list[str]:
@@ -95,6 +95,8 @@ def invitation_send(*, invitation_id: int, base_url: str) -> None:
         "roles": [Role(r).label for r in invitation.roles],
         "password_url": user_password_set_url(user=invitation.user, base_url=base_url),
         "login_url": base_url.rstrip("/") + reverse("account_login"),
+        # The page that awaits them: a link straight to it, through the login (by code, without a password).
+        "home_url": base_url.rstrip("/") + reverse(ROLE_HOME[Role(invitation.roles[0])]),
     }
     send_mail(
         subject=f"[cpro] Invitation : {connection.tenant.name}",

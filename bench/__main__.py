@@ -10,7 +10,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpro.settings.bench")
 
-SUITES = ["bench.etablissements", "bench.referentiels", "bench.imports", "bench.evaluations"]
+SUITES = ["bench.etablissements", "bench.referentiels", "bench.imports", "bench.evaluations", "bench.entreprise"]
 
 
 def emit(name: str, value: float, unit: str) -> None:

@@ -10,6 +10,7 @@ import time
 import uuid
 
 from bench.referentiels import synthetic_document
+from bench.support import drop_bench_establishment, percentile
 
 CLASSES, LEARNERS, SITUATIONS, CRITERES_PER_SITUATION = 12, 30, 60, 10
 GRID_LEARNERS, GRID_CRITERES = 35, 20
@@ -87,11 +88,6 @@ def seed_evaluations(*, schema: str, domain: str) -> dict:
             "learners": grid_learners, "criteres": criteres[:GRID_CRITERES], "niveaux": niveaux}
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
 def run(emit, saves: int = 1000, pages: int = 20) -> None:
     """bench: grid_page_queries, grid_page_ms (median of 20), grid_save_p50_ms and grid_save_p95_ms (1,000
     saves of one cell each, through the save endpoint)."""
@@ -100,9 +96,6 @@ def run(emit, saves: int = 1000, pages: int = 20) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
     from django_tenants.utils import tenant_context
-
-    from referentiels.services import referentiel_delete
-    from tenants.models import Abonnement, Etablissement
 
     schema = f"bench_eval_{uuid.uuid4().hex[:6]}"
     domain = f"{schema.replace('_', '-')}.localhost"
@@ -140,9 +133,6 @@ def run(emit, saves: int = 1000, pages: int = 20) -> None:
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
         emit("grid_save_p50_ms", statistics.median(timings), "ms")
-        emit("grid_save_p95_ms", _percentile(timings, 0.95), "ms")
+        emit("grid_save_p95_ms", percentile(timings, 0.95), "ms")
     finally:
-        connection.set_schema_to_public()
-        Abonnement.objects.filter(etablissement__schema_name=schema).delete()  # a bench's, never a customer's
-        Etablissement.objects.get(schema_name=schema).delete(force_drop=True)
-        referentiel_delete(referentiel=seeded["referentiel"])
+        drop_bench_establishment(schema, seeded["referentiel"])

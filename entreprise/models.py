@@ -78,6 +78,8 @@ class Contrat(models.Model):
     # was extended after a failed exam.
     prolonge_apres_echec = models.BooleanField("prolongé après un échec à l'examen", default=False)
     rompu_le = models.DateField("rupture le", null=True, blank=True)
+    # A PFMP of the Terminale's parcours différencié does not count towards the weeks the exam requires.
+    compte_examen = models.BooleanField("compte pour l'examen", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -102,3 +104,21 @@ class Contrat(models.Model):
     @property
     def etat_label(self) -> str:
         return self.ETATS[self.etat()]
+
+
+class AmenagementPFMP(models.Model):
+    """A positionnement decision that changes the PFMP weeks a pupil owes (shortened cycle), or the reduced
+    minimum applied when no placement could be found (décret 2022-672). Without one, the diploma's rule applies."""
+
+    apprenant = models.OneToOneField("scolarite.Apprenant", on_delete=models.PROTECT, related_name="amenagement_pfmp")
+    semaines_requises = models.PositiveSmallIntegerField("semaines de PFMP exigées")
+    motif = models.CharField(max_length=300)
+    decide_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decide_le = models.DateField("décidé le")
+
+    def __str__(self) -> str:
+        return f"{self.semaines_requises} semaines de PFMP pour {self.apprenant_id}"
+
+
+from .models_alternance import Periode, Visite  # noqa: E402, F401 the company side's calendar and visits
+from .models_journal import EntreeAvis, EntreeJournal, EntreeTache, EntreeVersion, Preuve  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -166,6 +166,31 @@ def tuteur_contrats(user: User, *, day: datetime.date | None = None) -> list[Con
                 .prefetch_related(Prefetch("apprenant__inscriptions", queryset=current.select_related("classe"),
                                            to_attr="inscriptions_courantes")))
     return list(contrats.order_by("debut", "apprenant__nom", "apprenant__prenom"))
+
+
+def tuteur_accueil(user: User, *, day: datetime.date | None = None) -> list[Contrat]:
+    """The tuteur's home: each apprentice with what awaits the tuteur (journal entries to validate) and the
+    last visit or contact of the centre; the company period running or next. A fixed number of queries."""
+    from .models import Periode
+    from .selectors_journal import journal_a_valider_par_tuteur
+
+    day = day or timezone.localdate()
+    contrats = tuteur_contrats(user, day=day)
+    ids = [c.pk for c in contrats]
+    waiting = journal_a_valider_par_tuteur(user)
+    last_visits = dict(Contrat.objects.filter(pk__in=ids).annotate(derniere=Max("visites__date"))
+                       .values_list("pk", "derniere"))
+    classe_ids = {i.classe_id for c in contrats for i in c.apprenant.inscriptions_courantes}
+    periodes: dict[int, Periode] = {}
+    for periode in Periode.objects.filter(classe_id__in=classe_ids, lieu=Periode.Lieu.ENTREPRISE,
+                                          fin__gte=day).order_by("debut"):
+        periodes.setdefault(periode.classe_id, periode)
+    for contrat in contrats:
+        contrat.journal_a_valider = waiting.get(contrat.pk, 0)
+        contrat.derniere_visite = last_visits.get(contrat.pk)
+        contrat.periode_entreprise = next((periodes[i.classe_id] for i in contrat.apprenant.inscriptions_courantes
+                                           if i.classe_id in periodes), None)
+    return contrats
 
 
 def entreprises_visible(user: User) -> QuerySet[Entreprise]:

@@ -1,15 +1,25 @@
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.access import role_required
 from accounts.roles import Role
 
 from .models import Tuteur
-from .selectors import tuteur_contrats
+from .selectors import tuteur_accueil
 
 
 @role_required(Role.TUTEUR)
 def tuteur_home(request):
-    """The apprentices a tuteur supervises, running or to come: their record is linked by the invitation."""
+    """One screen that says what awaits the tuteur, apprentice by apprentice."""
     tuteur = Tuteur.objects.filter(user=request.user).select_related("entreprise").first()
-    contrats = tuteur_contrats(request.user) if tuteur is not None else []
-    return render(request, "entreprise/tuteur_home.html", {"tuteur": tuteur, "contrats": contrats})
+    contrats = tuteur_accueil(request.user) if tuteur is not None else []
+    return render(request, "entreprise/tuteur_home.html", {
+        "tuteur": tuteur, "contrats": contrats, "en_attente": sum(c.journal_a_valider for c in contrats),
+        "today": timezone.localdate(),
+    })
+
+
+@role_required(Role.TUTEUR)
+def tuteur_aide(request):
+    """A short help page for a tuteur who has never used cpro."""
+    return render(request, "entreprise/tuteur_aide.html")

@@ -57,6 +57,24 @@ def test_the_demo_school_comes_from_the_fixture_import_and_a_second_seed_changes
     connection.set_schema_to_public()
 
 
+def test_the_demo_has_a_company_period_a_journal_with_a_photo_and_a_visit(public, settings, media_root, client):
+    from entreprise.models import EntreeJournal, Periode, Preuve, Visite
+    from entreprise.selectors import tuteur_accueil
+
+    demo = demo_seed()
+    with tenant_context(demo):
+        assert Periode.objects.filter(classe__code="1CIEL-A", lieu="entreprise").count() == 1
+        statuts = sorted(EntreeJournal.objects.filter(apprenant__user__email="apprenti@demo.cpro.local")
+                         .values_list("statut", flat=True))
+        assert statuts[:2] == ["a_valider", "a_valider"] and statuts.count("validee") == 2
+        preuve = Preuve.objects.get()
+        assert preuve.type_mime == "image/jpeg" and preuve.fichier.storage.exists(preuve.fichier.name)
+        assert Visite.objects.get().contrat.apprenant.prenom == "Léa"
+        accueil = tuteur_accueil(User.objects.get(email="tuteur@demo.cpro.local"))
+        assert sum(c.journal_a_valider for c in accueil) == 2
+    connection.set_schema_to_public()
+
+
 def test_the_demo_is_never_seeded_outside_the_embedded_default(public, settings):
     settings.CPRO_EMBEDDED = False
     with pytest.raises(SystemExit):

@@ -23,7 +23,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 AXE_WIDTHS = (375, 1280)
 WIDTHS = (375, 320, 640, 1280)
 PER_KIND = 2  # pages visited per URL pattern: a second learner's file tells little more than the first
-MAX_PAGES = 200
+MAX_PAGES = 150  # per role: the crawl fails when it is reached, so that no page kind is silently left out
 NEVER_FOLLOW = re.compile(r"/comptes/logout/|/static/|/media/")
 
 
@@ -76,7 +76,11 @@ def crawl(page, start: str, *, urlconf: str, report: Report, label: str) -> None
     page.on("console", lambda message: message.type == "error" and console.append(message.text))
     page.on("pageerror", lambda error: console.append(str(error)))
     queue, seen, per_kind = [start], {start}, Counter()
-    while queue and len(report.pages) < MAX_PAGES:
+    visited = 0
+    while queue:
+        if visited >= MAX_PAGES:
+            report.problems.append(f"{label} : plus de {MAX_PAGES} pages, des types de page n'ont pas été vus")
+            return
         url = queue.pop(0)
         kind = page_kind(urlsplit(url).path, urlconf)
         if per_kind[kind] >= PER_KIND:
@@ -92,6 +96,7 @@ def crawl(page, start: str, *, urlconf: str, report: Report, label: str) -> None
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue  # a file served inline (a TP sheet), not a page
         per_kind[kind] += 1
+        visited += 1
         report.pages.append(f"{label} {url}")
         report.kinds.add(f"{label} {kind}")
         if response.status >= 400:

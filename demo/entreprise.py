@@ -1,0 +1,92 @@
+"""The demo's company side, built through the services as a CFA would: 1CIEL-A's alternance calendar, Léa's
+journal de bord at Réseaux Vauclusiens (one entry with a photo, two validated by her maître d'apprentissage
+Jean Moreau, the latest waiting for him), and the formateur's visit to the company."""
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import User
+
+JOURNAL = [
+    # days before today, minutes, RAP tasks, what Léa wrote
+    (9, 420, ["R2-T4"], "Tirage de câbles et pose des prises RJ45 dans les bureaux du 1er étage, avec Jean."),
+    (8, 390, ["R2-T4", "R2-T5"], "Raccordement de la baie de brassage et étiquetage des ports. Photo de la baie."),
+    (3, 240, ["R2-T5"], "Configuration des VLAN sur le commutateur du client, tests de connectivité."),
+    (2, 300, ["R3-T2"], "Mise à jour du firmware du pare-feu et sauvegarde de la configuration."),
+]
+
+
+def _weekday_before(day: datetime.date, days: int) -> datetime.date:
+    date = day - datetime.timedelta(days=days)
+    while date.weekday() >= 5:
+        date -= datetime.timedelta(days=1)
+    return date
+
+
+def _photo() -> SimpleUploadedFile:
+    """A drawn photo of a patch panel: the demo ships no binary file."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1200, 900), (40, 44, 52))
+    draw = ImageDraw.Draw(image)
+    for row in range(6):
+        top = 120 + row * 110
+        draw.rectangle((150, top, 1050, top + 80), fill=(90, 94, 102), outline=(200, 200, 200), width=3)
+        for port in range(24):
+            left = 175 + port * 36
+            colour = [(52, 120, 246), (240, 190, 50), (80, 180, 90)][(row + port) % 3]
+            draw.rectangle((left, top + 25, left + 24, top + 55), fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return SimpleUploadedFile("baie-de-brassage.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def demo_entreprise(*, direction: User, formateur: User) -> None:
+    from entreprise.models import Contrat, EntreeJournal, Periode
+    from entreprise.services_journal import entree_create, entree_validate
+    from entreprise.services_periodes import periode_create
+    from entreprise.services_visites import visite_record
+    from referentiels.models import Tache
+    from scolarite.models import Apprenant, Classe
+    from tenants.annees import annee_scolaire_bounds, annee_scolaire_of
+
+    today = timezone.localdate()
+    classe = Classe.objects.select_related("formation").filter(
+        annee_scolaire=annee_scolaire_of(today), code="1CIEL-A").first()
+    if classe is None or Periode.objects.filter(classe=classe).exists():
+        return
+    rentree, fin_annee = annee_scolaire_bounds(classe.annee_scolaire)
+    debut_entreprise = max(rentree + datetime.timedelta(days=7), today - datetime.timedelta(days=21))
+    periode_create(classe=classe, lieu=Periode.Lieu.CENTRE, debut=rentree,
+                   fin=debut_entreprise - datetime.timedelta(days=1), libelle="Au centre", actor=direction)
+    periode_create(classe=classe, lieu=Periode.Lieu.ENTREPRISE, debut=debut_entreprise,
+                   fin=min(fin_annee, today + datetime.timedelta(days=20)), libelle="Période en entreprise 1",
+                   actor=direction)
+
+    lea = Apprenant.objects.filter(user__email="apprenti@demo.cpro.local").select_related("user").first()
+    contrat = Contrat.objects.filter(apprenant=lea).prefetch_related("tuteurs__user").first() if lea else None
+    if contrat is None:
+        return
+    tuteur = next((t.user for t in contrat.tuteurs.all() if t.user_id), None)
+    taches = {t.code: t.pk for t in Tache.objects.filter(referentiel=classe.formation.referentiel)}
+    entrees = []
+    for days, minutes, codes, texte in JOURNAL:
+        date = _weekday_before(today, days)
+        if date < debut_entreprise:
+            continue
+        entrees.append(entree_create(
+            apprenant=lea, auteur=lea.user, date=date, texte=texte, duree_minutes=minutes,
+            tache_ids=[taches[c] for c in codes if c in taches],
+            fichiers=[_photo()] if "Photo" in texte else ()))
+    if tuteur is not None:
+        for entree in entrees[:2]:  # the older ones validated; the latest wait for Jean
+            entree_validate(entree=EntreeJournal.objects.get(pk=entree.pk), auteur=tuteur)
+    visite_record(contrat=contrat, date=_weekday_before(today, 6), mode="visite",
+                  participants="Jean Moreau (maître d'apprentissage), Léa Dupont, Karim Benali",
+                  notes="Léa est intégrée à l'équipe technique ; elle câble et configure en autonomie partielle. "
+                        "Jean souhaite qu'elle documente davantage ses interventions.",
+                  suites="Fiche de configuration à rédiger pour chaque intervention ; point au prochain retour "
+                         "au centre.", actor=formateur)
