@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export DJANGO_COLORS := nocolor
 
-.PHONY: run test test-browser bench worker lint check-deploy system-check clean-data help
+.PHONY: run test test-browser bench worker beat lint check-deploy system-check clean-data help
 
 help:
 	@echo "make run    lance cpro sur http://localhost:$(PORT)/ (démo : http://demo.localhost:$(PORT)/)"
 	@echo "make test   lance tous les tests"
 	@echo "make bench  affiche les mesures de performance"
 	@echo "make worker lance un worker Celery (avec REDIS_URL)"
+	@echo "make beat   lance les tâches planifiées (courriel quotidien des tuteurs, avec REDIS_URL)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || \
@@ -41,6 +42,10 @@ bench: system-check
 worker: system-check
 	@test -n "$$REDIS_URL" || { echo "Sans REDIS_URL, les tâches s'exécutent dans le processus web : pas de worker à lancer."; exit 1; }
 	$(VENV)/bin/celery -A cpro worker --loglevel=INFO
+
+beat: system-check
+	@test -n "$$REDIS_URL" || { echo "Sans REDIS_URL, pas de beat : lancez « manage.py send_digests » chaque matin."; exit 1; }
+	$(VENV)/bin/celery -A cpro beat --loglevel=INFO
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -86,3 +86,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+
+
+class PreferencesNotification(models.Model):
+    """What a person wants to receive by email. The daily digest is on by default; the signed link in every
+    digest turns it off without logging in. `digest_dernier_envoi` is the day of the last digest sent: the
+    sending claims that day with a conditional update, so that two workers never send twice the same day."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preferences_notification")
+    digest_actif = models.BooleanField("courriel quotidien des choses en attente", default=True)
+    digest_dernier_envoi = models.DateField("dernier courriel quotidien envoyé le", null=True, blank=True)
+    desinscrit_le = models.DateTimeField("désinscrit le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "préférences de notification"
+        verbose_name_plural = "préférences de notification"
+
+    def __str__(self) -> str:
+        return f"notifications de {self.user_id}"

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -193,6 +194,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 18 * 60
 _VISIBILITY = 2 * 60 * 60  # longer than any time limit, or late-acked tasks run again
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY}
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# Celery beat (`celery -A cpro beat`, one process for the whole platform): the tutors' daily digest at 7:00,
+# Paris time. A run twice the same day sends nothing more (docs/entreprise.md).
+CELERY_TIMEZONE = "Europe/Paris"
+CELERY_BEAT_SCHEDULE = {
+    "digest-tuteurs-quotidien": {
+        "task": "entreprise.tasks.digest_tuteurs_tous",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
