@@ -42,6 +42,7 @@ SCHOOL_ITEMS = [
     ("Visites", "visite_mes_apprenants", (Role.FORMATEUR,)),
     ("Visites", "visite_suivi", (Role.DIRECTION, Role.INSPECTEUR)),
     ("Journal de bord", "journal_apprenant", (Role.APPRENANT,)),
+    ("Fiches activités", "fiches_index", (Role.APPRENANT, Role.TUTEUR)),
 ]
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("journal/", include("entreprise.urls_journal")),
     path("periodes/", include("entreprise.urls_periodes")),
     path("visites/", include("entreprise.urls_visites")),
+    path("fiches/", include("entreprise.urls_fiches")),
     path("notifications/", include("entreprise.urls_digest")),
     path("referentiels/", include(referentiels_urls)),
     path("etablissement/logo/", tenants_views.logo, name="etablissement_logo"),

@@ -1,6 +1,7 @@
-"""The demo's company side, built through the services as a CFA would: 1CIEL-A's alternance calendar, Léa's
-journal de bord at Réseaux Vauclusiens (one entry with a photo, two validated by her maître d'apprentissage
-Jean Moreau, the latest waiting for him), and the formateur's visit to the company."""
+"""The demo's company side, built through the services as a CFA would: 1CIEL-A's alternance calendar and the
+fiche activités of its company period (Léa's report sent), Léa's journal de bord at Réseaux Vauclusiens (one
+entry with a photo, two validated by her maître d'apprentissage Jean Moreau, the latest waiting for him), and
+the formateur's visit to the company."""
 
 import datetime
 import io
@@ -11,18 +12,24 @@ from django.utils import timezone
 from accounts.models import User
 
 JOURNAL = [
-    # days before today, minutes, RAP tasks, what Léa wrote
-    (9, 420, ["R2-T4"], "Tirage de câbles et pose des prises RJ45 dans les bureaux du 1er étage, avec Jean."),
-    (8, 390, ["R2-T4", "R2-T5"], "Raccordement de la baie de brassage et étiquetage des ports. Photo de la baie."),
-    (3, 240, ["R2-T5"], "Configuration des VLAN sur le commutateur du client, tests de connectivité."),
-    (2, 300, ["R3-T2"], "Mise à jour du firmware du pare-feu et sauvegarde de la configuration."),
+    # working days before today, minutes, RAP tasks, what Léa wrote
+    (7, 420, ["R2-T4"], "Tirage de câbles et pose des prises RJ45 dans les bureaux du 1er étage, avec Jean."),
+    (6, 390, ["R2-T4", "R2-T5"], "Raccordement de la baie de brassage et étiquetage des ports. Photo de la baie."),
+    (2, 240, ["R2-T5"], "Configuration des VLAN sur le commutateur du client, tests de connectivité."),
+    (1, 300, ["R3-T2"], "Mise à jour du firmware du pare-feu et sauvegarde de la configuration."),
 ]
 
 
+FICHE_TACHES = ["R2-T4", "R2-T5", "R3-T2"]
+FICHE_CRITERES = ["C09.1", "C09.3", "C10.3"]
+
+
 def _weekday_before(day: datetime.date, days: int) -> datetime.date:
-    date = day - datetime.timedelta(days=days)
-    while date.weekday() >= 5:
+    """The working day `days` working days before `day`."""
+    date = day
+    while days:
         date -= datetime.timedelta(days=1)
+        days -= date.weekday() < 5
     return date
 
 
@@ -46,10 +53,11 @@ def _photo() -> SimpleUploadedFile:
 
 def demo_entreprise(*, direction: User, formateur: User) -> None:
     from entreprise.models import Contrat, EntreeJournal, Periode
+    from entreprise.services_fiches import fiche_prepare, realisation_save
     from entreprise.services_journal import entree_create, entree_validate
     from entreprise.services_periodes import periode_create
     from entreprise.services_visites import visite_record
-    from referentiels.models import Tache
+    from referentiels.models import Critere, Tache
     from scolarite.models import Apprenant, Classe
     from tenants.annees import annee_scolaire_bounds, annee_scolaire_of
 
@@ -62,9 +70,9 @@ def demo_entreprise(*, direction: User, formateur: User) -> None:
     debut_entreprise = max(rentree + datetime.timedelta(days=7), today - datetime.timedelta(days=21))
     periode_create(classe=classe, lieu=Periode.Lieu.CENTRE, debut=rentree,
                    fin=debut_entreprise - datetime.timedelta(days=1), libelle="Au centre", actor=direction)
-    periode_create(classe=classe, lieu=Periode.Lieu.ENTREPRISE, debut=debut_entreprise,
-                   fin=min(fin_annee, today + datetime.timedelta(days=20)), libelle="Période en entreprise 1",
-                   actor=direction)
+    periode = periode_create(classe=classe, lieu=Periode.Lieu.ENTREPRISE, debut=debut_entreprise,
+                             fin=min(fin_annee, today + datetime.timedelta(days=20)),
+                             libelle="Période en entreprise 1", actor=direction)
 
     lea = Apprenant.objects.filter(user__email="apprenti@demo.cpro.local").select_related("user").first()
     contrat = Contrat.objects.filter(apprenant=lea).prefetch_related("tuteurs__user").first() if lea else None
@@ -72,6 +80,13 @@ def demo_entreprise(*, direction: User, formateur: User) -> None:
         return
     tuteur = next((t.user for t in contrat.tuteurs.all() if t.user_id), None)
     taches = {t.code: t.pk for t in Tache.objects.filter(referentiel=classe.formation.referentiel)}
+    criteres = {c.code: c.pk for c in Critere.objects.filter(referentiel=classe.formation.referentiel)}
+    fiche = fiche_prepare(
+        periode=periode, titre="Installer et mettre en service un réseau chez un client",
+        consignes="Participer au câblage et à la configuration d'un réseau d'entreprise ; noter chaque jour ce "
+                  "qui a été fait dans le journal de bord.",
+        tache_ids=[taches[c] for c in FICHE_TACHES if c in taches],
+        critere_ids=[criteres[c] for c in FICHE_CRITERES if c in criteres], actor=formateur)
     entrees = []
     for days, minutes, codes, texte in JOURNAL:
         date = _weekday_before(today, days)
@@ -84,7 +99,11 @@ def demo_entreprise(*, direction: User, formateur: User) -> None:
     if tuteur is not None:
         for entree in entrees[:2]:  # the older ones validated; the latest wait for Jean
             entree_validate(entree=EntreeJournal.objects.get(pk=entree.pk), auteur=tuteur)
-    visite_record(contrat=contrat, date=_weekday_before(today, 6), mode="visite",
+    realisation_save(fiche=fiche, apprenant=lea, actor=lea.user, rendre=True,
+                     taches_realisees=[taches[c] for c in FICHE_TACHES[:2] if c in taches],
+                     compte_rendu="J'ai câblé les bureaux du premier étage et raccordé la baie, puis configuré les "
+                                  "VLAN du commutateur. Je n'ai pas encore mis à jour de pare-feu seule.")
+    visite_record(contrat=contrat, date=_weekday_before(today, 4), mode="visite",
                   participants="Jean Moreau (maître d'apprentissage), Léa Dupont, Karim Benali",
                   notes="Léa est intégrée à l'équipe technique ; elle câble et configure en autonomie partielle. "
                         "Jean souhaite qu'elle documente davantage ses interventions.",

@@ -121,4 +121,5 @@ class AmenagementPFMP(models.Model):
 
 
 from .models_alternance import Periode, Visite  # noqa: E402, F401 the company side's calendar and visits
+from .models_fiches import FicheActivites, FicheRealisation  # noqa: E402, F401 fiches activités of a period
 from .models_journal import EntreeAvis, EntreeJournal, EntreeTache, EntreeVersion, Preuve  # noqa: E402, F401

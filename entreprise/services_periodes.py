@@ -17,7 +17,8 @@ from scolarite.models import Apprenant, Classe
 from tenants.access import abonnement_ecriture_check
 from tenants.annees import annee_scolaire_bounds, annee_scolaire_label
 
-from .models import AmenagementPFMP, EntreeJournal, Periode
+from .models import AmenagementPFMP, EntreeJournal, FicheActivites, Periode
+from .services_fiches import fiches_after_cut
 
 UN_JOUR = datetime.timedelta(days=1)
 SEMAINES_MAX = 60
@@ -118,6 +119,8 @@ def periode_update(*, periode: Periode, lieu: str, nature: str, debut: datetime.
     if lieu != periode.lieu and EntreeJournal.objects.filter(periode=periode).exists():
         raise ValidationError("La période a des entrées de journal en entreprise : son lieu ne change plus.",
                               code="lieu_journal")
+    if lieu != periode.lieu and FicheActivites.objects.filter(periode=periode).exists():
+        raise ValidationError("La période a une fiche activités : son lieu ne change plus.", code="lieu_fiche")
     values = {"lieu": lieu, "nature": nature, "debut": debut, "fin": fin, "libelle": libelle}
     changed = [name for name, value in values.items() if getattr(periode, name) != value]
     if changed:
@@ -177,6 +180,7 @@ def periode_couper(*, periode: Periode, le: datetime.date, actor) -> tuple[Perio
         count = model.objects.filter(**{fk: periode, f"{date_field}__gte": le}).update(**{fk: suite})
         if count:
             moved[model._meta.model_name] = count
+    moved["fiches copiées"] = fiches_after_cut(periode, suite)  # undated: both halves expect the same work
     audit_record(actor=actor, action="periode_couper", target=f"{classe.code} : {periode}",
                  details={"le": le.isoformat(), "seconde": suite.pk, "deplaces": moved})
     return periode, suite

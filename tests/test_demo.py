@@ -58,7 +58,7 @@ def test_the_demo_school_comes_from_the_fixture_import_and_a_second_seed_changes
 
 
 def test_the_demo_has_a_company_period_a_journal_with_a_photo_and_a_visit(public, settings, media_root, client):
-    from entreprise.models import EntreeJournal, Periode, Preuve, Visite
+    from entreprise.models import EntreeJournal, FicheRealisation, Periode, Preuve, Visite
     from entreprise.selectors import tuteur_accueil
 
     demo = demo_seed()
@@ -70,6 +70,8 @@ def test_the_demo_has_a_company_period_a_journal_with_a_photo_and_a_visit(public
         preuve = Preuve.objects.get()
         assert preuve.type_mime == "image/jpeg" and preuve.fichier.storage.exists(preuve.fichier.name)
         assert Visite.objects.get().contrat.apprenant.prenom == "Léa"
+        assert FicheRealisation.objects.get(apprenant__user__email="apprenti@demo.cpro.local").statut == "rendue"
+        assert len(set(EntreeJournal.objects.values_list("date", flat=True))) == EntreeJournal.objects.count()
         accueil = tuteur_accueil(User.objects.get(email="tuteur@demo.cpro.local"))
         assert sum(c.journal_a_valider for c in accueil) == 2
     connection.set_schema_to_public()

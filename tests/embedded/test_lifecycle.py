@@ -168,3 +168,19 @@ def damage_state_files(data, damage: str) -> None:
             path.write_text(content[: max(1, len(content) // 3)])
         else:
             path.write_text("\x00garbage 99999999\n{not json")
+
+
+def test_a_server_that_will_not_start_is_tried_twice_then_explained_with_what_pg_ctl_said(data, capsys):
+    from cpro.embedded.postgres import EmbeddedDatabaseError, EmbeddedPostgres
+
+    log = data / "pg" / "log"
+    log.unlink(missing_ok=True)
+    log.mkdir()  # pg_ctl cannot write its log: it fails before PostgreSQL says anything
+    try:
+        with pytest.raises(EmbeddedDatabaseError) as failure:
+            EmbeddedPostgres(data).ensure_running()
+    finally:
+        log.rmdir()
+    assert "pg_ctl (code 1)" in str(failure.value) and "Que faire" in str(failure.value)
+    assert "premier démarrage en échec" in capsys.readouterr().err
+    assert not database_processes(data)
