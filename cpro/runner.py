@@ -90,8 +90,12 @@ def serve(port: int, url: str, info_path: Path) -> int:
     finally:
         for sig in STOP_SIGNALS:  # the stop below runs to its end, whatever else arrives
             signal.signal(sig, signal.SIG_IGN)
-        stop_process_tree(child)
-        shutdown()
+        for step in (lambda: stop_process_tree(child), shutdown):
+            try:
+                step()
+            except Exception as error:  # noqa: BLE001 a stop goes on; the next start recovers what is left
+                say(f"Arrêt incomplet ({error.__class__.__name__} : {error}) : le prochain « make run » "
+                    "reprendra la base telle qu'elle est.")
 
 
 def prepare() -> None:

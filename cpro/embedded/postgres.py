@@ -58,9 +58,12 @@ class EmbeddedPostgres:
         pid = self._pid_file_line(0)
         if pid and pid.isdigit() and self._is_our_postmaster(int(pid)):
             return psutil.Process(int(pid))
-        for process in psutil.process_iter(["name"]):
-            if process.info["name"] == "postgres" and self._is_our_postmaster(process.pid):
-                return process
+        try:
+            for process in psutil.process_iter(["name"]):
+                if process.info["name"] == "postgres" and self._is_our_postmaster(process.pid):
+                    return process
+        except (psutil.Error, OSError, IndexError):  # /proc unreadable (a container being torn down)
+            pass
         return None
 
     def socket_dir(self) -> Path:
