@@ -17,7 +17,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 SERVE_TIMEOUT = 180
 GONE_TIMEOUT = 60
 
-pytestmark = pytest.mark.skipif(
+# pytestmark has no effect in a conftest: test_lifecycle.py applies this one.
+ONLY_EMBEDDED = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")),
     reason="la base embarquée se teste sans DATABASE_URL (première passe de .ci/run)",
 )

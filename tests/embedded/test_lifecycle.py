@@ -9,9 +9,10 @@ import time
 
 import pytest
 
-from .conftest import BASE_DIR, Run, database_processes, demo_counts
+from .conftest import BASE_DIR, ONLY_EMBEDDED, Run, database_processes, demo_counts
 
 CYCLES = 5
+pytestmark = ONLY_EMBEDDED
 
 
 def postmaster_pid(data) -> int:
