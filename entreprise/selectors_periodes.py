@@ -26,8 +26,10 @@ class Calendrier:
 
 
 def classe_calendrier(classe: Classe) -> Calendrier:
-    """The classe's periods in date order, each with its number of journal entries and its weeks: one query."""
-    periodes = list(Periode.objects.filter(classe=classe).annotate(n_journal=Count("journal"))
+    """The classe's periods in date order, each with its journal entries and fiches counted (what keeps it from
+    being deleted) and its weeks: one query."""
+    periodes = list(Periode.objects.filter(classe=classe)
+                    .annotate(n_journal=Count("journal", distinct=True), n_fiches=Count("fiches", distinct=True))
                     .order_by("debut", "pk"))
     for periode in periodes:
         periode.semaines = semaines_entre(periode.debut, periode.fin)

@@ -57,6 +57,13 @@ def digest_unsubscribe_url(user: User, *, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("digest_desinscription", kwargs={"token": digest_token(user)})
 
 
+def digest_etat(user: User) -> dict:
+    """For the tutor's home, without writing anything: is the morning email on, and the page that switches it."""
+    preferences = PreferencesNotification.objects.filter(user=user).first()
+    return {"actif": preferences is None or preferences.digest_actif,
+            "url": digest_unsubscribe_url(user, base_url="/")}
+
+
 def digest_preferences(user: User) -> PreferencesNotification:
     preferences, _ = PreferencesNotification.objects.get_or_create(user=user)
     return preferences

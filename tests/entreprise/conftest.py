@@ -12,10 +12,12 @@ from django_tenants.utils import tenant_context
 from accounts.roles import Role
 from entreprise.models import Contrat, Periode
 from entreprise.services import contrat_create, entreprise_create, tuteur_create
+from entreprise.services_fiches import fiche_prepare
+from referentiels.models import Critere, Tache
 from scolarite import services as scolarite
 from tenants.annees import annee_scolaire_of
 
-from ..conftest import make_person
+from ..conftest import FIXTURES, make_person
 
 TODAY = datetime.date.today()
 ANNEE = annee_scolaire_of(TODAY)
@@ -75,3 +77,32 @@ def alternance_beta(beta, ciel):
     world = company_world(beta, ciel, formateur=people[Role.FORMATEUR], apprenant_user=people[Role.APPRENANT],
                           tuteur_user=people[Role.TUTEUR])
     return {**world, "people": people}
+
+
+# Fiches activités: a second référentiel (for refusals), the first tasks and criteria of one, the classe's fiche.
+
+@pytest.fixture
+def tne(public):
+    from referentiels.services import referentiel_import
+
+    report = referentiel_import(path=FIXTURES / "referentiels" / "2tne-famille-metiers.yaml", dry_run=False)
+    assert report.ok, report.lines()
+    return report.referentiel
+
+
+def items(referentiel, n_taches=3, n_criteres=2):
+    taches = list(Tache.objects.filter(referentiel=referentiel).order_by("activite__pole__rang", "activite__rang",
+                                                                        "rang").values_list("pk", flat=True))
+    criteres = list(Critere.objects.filter(referentiel=referentiel).order_by("competence__rang", "rang")
+                    .values_list("pk", flat=True))
+    return taches[:n_taches], criteres[:n_criteres]
+
+
+@pytest.fixture
+def fiche(alpha, alternance, personas, ciel):
+    taches, criteres = items(ciel)
+    with tenant_context(alpha):
+        fiche = fiche_prepare(periode=alternance["periode"], titre="Installer un réseau", consignes="Avec le tuteur.",
+                              tache_ids=taches, critere_ids=criteres, actor=personas["formateur"])
+    connection.set_schema_to_public()
+    return fiche

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from entreprise import selectors_fiches as selectors
@@ -19,36 +18,9 @@ from entreprise.services_fiches import (
     realisation_save,
 )
 from entreprise.services_periodes import periode_couper
-from referentiels.models import Critere, Tache
+from referentiels.models import Tache
 
-from ..conftest import FIXTURES
-
-
-@pytest.fixture
-def tne(public):
-    from referentiels.services import referentiel_import
-
-    report = referentiel_import(path=FIXTURES / "referentiels" / "2tne-famille-metiers.yaml", dry_run=False)
-    assert report.ok, report.lines()
-    return report.referentiel
-
-
-def items(referentiel, n_taches=3, n_criteres=2):
-    taches = list(Tache.objects.filter(referentiel=referentiel).order_by("activite__pole__rang", "activite__rang",
-                                                                        "rang").values_list("pk", flat=True))
-    criteres = list(Critere.objects.filter(referentiel=referentiel).order_by("competence__rang", "rang")
-                    .values_list("pk", flat=True))
-    return taches[:n_taches], criteres[:n_criteres]
-
-
-@pytest.fixture
-def fiche(alpha, alternance, personas, ciel):
-    taches, criteres = items(ciel)
-    with tenant_context(alpha):
-        fiche = fiche_prepare(periode=alternance["periode"], titre="Installer un réseau", consignes="Avec le tuteur.",
-                              tache_ids=taches, critere_ids=criteres, actor=personas["formateur"])
-    connection.set_schema_to_public()
-    return fiche
+from .conftest import items
 
 
 def test_the_formateur_prepares_a_fiche_for_the_classe(alpha, alternance, fiche, ciel):

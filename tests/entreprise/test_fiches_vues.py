@@ -8,20 +8,10 @@ from django_tenants.utils import tenant_context
 
 from accounts.roles import Role
 from entreprise.models import FicheActivites, FicheRealisation
-from entreprise.services_fiches import fiche_prepare, realisation_check, realisation_save
+from entreprise.services_fiches import realisation_check, realisation_save
 
 from ..conftest import host_client, login, make_person
-from .test_fiches import items, tne  # noqa: F401 the fixture
-
-
-@pytest.fixture
-def fiche(alpha, alternance, personas, ciel):
-    taches, criteres = items(ciel)
-    with tenant_context(alpha):
-        fiche = fiche_prepare(periode=alternance["periode"], titre="Installer un réseau", consignes="Avec le tuteur.",
-                              tache_ids=taches, critere_ids=criteres, actor=personas["formateur"])
-    connection.set_schema_to_public()
-    return fiche
+from .conftest import items
 
 
 @pytest.fixture
@@ -219,3 +209,9 @@ def test_the_tutor_does_not_read_the_learners_draft(as_role, alpha, alternance, 
     text = as_role(Role.TUTEUR).get(urls(alternance)["apprenant"]).content.decode()
     assert "Installer un réseau" in text and "Brouillon pas fini" not in text
     assert "Brouillon pas fini" in as_role(Role.FORMATEUR).get(urls(alternance)["apprenant"]).content.decode()
+
+
+def test_the_calendar_offers_no_delete_for_a_period_that_has_a_fiche(as_role, alternance, fiche):
+    html = as_role(Role.FORMATEUR).get(f"/periodes/classes/{alternance['classe'].pk}/").content.decode()
+    assert f"/periodes/classes/{alternance['classe'].pk}/{alternance['periode'].pk}/supprimer/" not in html
+    assert f"/periodes/classes/{alternance['classe'].pk}/{alternance['periode_centre'].pk}/supprimer/" in html

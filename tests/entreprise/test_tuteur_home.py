@@ -104,3 +104,14 @@ def test_the_tuteur_invitation_links_to_the_page_that_awaits_them(alternance, al
                       base_url="http://alpha.localhost:8000/")
     connection.set_schema_to_public()
     assert "http://alpha.localhost:8000/tuteur/" in mailoutbox[-1].body
+
+
+def test_the_tuteur_home_says_whether_the_morning_email_is_on(alternance, alpha, personas, as_role):
+    from entreprise.services_digest import digest_unsubscribe
+
+    client = as_role("tuteur")
+    assert "Ne plus le recevoir" in client.get("/tuteur/").content.decode()
+    with tenant_context(alpha):
+        digest_unsubscribe(user=personas["tuteur"])
+    connection.set_schema_to_public()
+    assert "Le recevoir à nouveau" in client.get("/tuteur/").content.decode()
