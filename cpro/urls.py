@@ -33,6 +33,7 @@ urlpatterns = [
     path("periodes/", include("entreprise.urls_periodes")),
     path("visites/", include("entreprise.urls_visites")),
     path("fiches/", include("entreprise.urls_fiches")),
+    path("bilans-entreprise/", include("entreprise.urls_bilan")),
     path("notifications/", include("entreprise.urls_digest")),
     path("referentiels/", include(referentiels_urls)),
     path("etablissement/logo/", tenants_views.logo, name="etablissement_logo"),

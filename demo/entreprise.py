@@ -109,3 +109,30 @@ def demo_entreprise(*, direction: User, formateur: User) -> None:
                         "Jean souhaite qu'elle documente davantage ses interventions.",
                   suites="Fiche de configuration à rédiger pour chaque intervention ; point au prochain retour "
                          "au centre.", actor=formateur)
+    _demo_bilan(periode=periode, lea=lea, formateur=formateur, tuteur=tuteur, criteres=criteres,
+                date=max(periode.debut, _weekday_before(today, 4)))
+
+
+# The bilan filled together during the visit: one level per criterion of the fiche, « non vu » where the
+# company had no such work, then confirmed by the formateur and by Jean.
+BILAN = {"C09.1": ("A", "Câblage propre et repéré, sans aide."),
+         "C09.3": ("ECA", "Configure les VLAN avec l'aide de Jean."),
+         "C10.3": ("NV", "Pas de mise à jour de pare-feu pendant la période.")}
+
+
+def _demo_bilan(*, periode, lea, formateur: User, tuteur: User | None, criteres: dict, date) -> None:
+    from entreprise.services_bilan import bilan_entreprise_confirm, bilan_entreprise_create, bilan_entreprise_fill
+
+    if date > timezone.localdate():
+        return  # the period has not started yet (the first days of the school year)
+    bilan = bilan_entreprise_create(periode=periode, apprenant=lea, date=date, actor=formateur)
+    codes = {criteres[code]: value for code, value in BILAN.items() if code in criteres}
+    bilan_entreprise_fill(bilan=bilan, valeurs={pk: niveau for pk, (niveau, _) in codes.items()},
+                          commentaires={pk: texte for pk, (_, texte) in codes.items()},
+                          appreciation="Léa progresse vite ; à encourager sur la documentation de ses interventions.",
+                          actor=formateur)
+    bilan_entreprise_confirm(bilan=bilan, actor=formateur)
+    if tuteur is not None:
+        bilan_entreprise_confirm(bilan=bilan, actor=tuteur)
+    else:
+        bilan_entreprise_confirm(bilan=bilan, actor=formateur, papier=True)

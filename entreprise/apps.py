@@ -9,3 +9,4 @@ class EntrepriseConfig(AppConfig):
         from .historique import register
 
         register()  # contracts travel with a transferred learner's file
+        from . import usage  # noqa: F401  the catalogue keeps the tasks and criteria the company side uses

@@ -121,5 +121,6 @@ class AmenagementPFMP(models.Model):
 
 
 from .models_alternance import Periode, Visite  # noqa: E402, F401 the company side's calendar and visits
+from .models_bilan import BilanCritere, BilanEntreprise, BilanSaisie  # noqa: E402, F401 bilan entreprise
 from .models_fiches import FicheActivites, FicheRealisation  # noqa: E402, F401 fiches activités of a period
 from .models_journal import EntreeAvis, EntreeJournal, EntreeTache, EntreeVersion, Preuve  # noqa: E402, F401

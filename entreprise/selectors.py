@@ -169,15 +169,20 @@ def tuteur_contrats(user: User, *, day: datetime.date | None = None) -> list[Con
 
 
 def tuteur_accueil(user: User, *, day: datetime.date | None = None) -> list[Contrat]:
-    """The tuteur's home: each apprentice with what awaits the tuteur (journal entries to validate) and the
+    """The tuteur's home: each apprentice with what awaits the tuteur (journal entries to validate, bilans
+    entreprise to confirm) and the
     last visit or contact of the centre; the company period running or next. A fixed number of queries."""
     from .models import Periode
+    from .selectors_bilan import bilans_a_confirmer_par_tuteur
     from .selectors_journal import journal_a_valider_par_tuteur
 
     day = day or timezone.localdate()
     contrats = tuteur_contrats(user, day=day)
     ids = [c.pk for c in contrats]
     waiting = journal_a_valider_par_tuteur(user)
+    bilans: dict[int, list] = {}
+    for bilan in bilans_a_confirmer_par_tuteur(user).filter(contrat_id__in=ids).order_by("date", "pk"):
+        bilans.setdefault(bilan.contrat_id, []).append(bilan)
     last_visits = dict(Contrat.objects.filter(pk__in=ids).annotate(derniere=Max("visites__date"))
                        .values_list("pk", "derniere"))
     classe_ids = {i.classe_id for c in contrats for i in c.apprenant.inscriptions_courantes}
@@ -187,6 +192,7 @@ def tuteur_accueil(user: User, *, day: datetime.date | None = None) -> list[Cont
         periodes.setdefault(periode.classe_id, periode)
     for contrat in contrats:
         contrat.journal_a_valider = waiting.get(contrat.pk, 0)
+        contrat.bilans_a_confirmer = bilans.get(contrat.pk, [])
         contrat.derniere_visite = last_visits.get(contrat.pk)
         contrat.periode_entreprise = next((periodes[i.classe_id] for i in contrat.apprenant.inscriptions_courantes
                                            if i.classe_id in periodes), None)

@@ -9,6 +9,7 @@ from referentiels.selectors import referentiel_tree
 from scolarite.models import Apprenant, Inscription
 
 from .models import Contrat, FicheActivites, FicheRealisation, Periode
+from .models_bilan import BilanEntreprise
 
 
 @dataclass
@@ -52,22 +53,25 @@ class Suivi:
     apprenant: Apprenant
     fiche: FicheActivites | None
     realisation: FicheRealisation | None
+    bilan: object = None  # the learner's bilan entreprise of the period, if opened
 
 
 def periode_suivi(periode: Periode) -> dict:
     """The classe's fiche and, per learner of the period, the fiche that applies (their copy or the classe's) and
-    their report with its number of tasks ticked: three queries."""
+    their report with its number of tasks ticked, their bilan entreprise: four queries."""
     apprenants = list(Apprenant.objects.filter(pk__in=_inscrits(periode)).order_by("nom", "prenom", "pk"))
     fiches = list(FicheActivites.objects.filter(periode=periode).annotate(n_taches=Count("tache_links")))
     classe_fiche = next((f for f in fiches if f.apprenant_id is None), None)
     copies = {f.apprenant_id: f for f in fiches if f.apprenant_id is not None}
     realisations = {(r.fiche_id, r.apprenant_id): r for r in FicheRealisation.objects.filter(
         fiche__periode=periode).annotate(n_faites=Count("tache_links"))}
+    bilans = {b.apprenant_id: b for b in BilanEntreprise.objects.filter(periode=periode)}
     lignes = []
     for apprenant in apprenants:
         fiche = copies.get(apprenant.pk, classe_fiche)
         realisation = realisations.get((fiche.pk, apprenant.pk)) if fiche else None
-        lignes.append(Suivi(apprenant=apprenant, fiche=fiche, realisation=realisation))
+        lignes.append(Suivi(apprenant=apprenant, fiche=fiche, realisation=realisation,
+                            bilan=bilans.get(apprenant.pk)))
     return {"fiche": classe_fiche, "lignes": lignes,
             "n_rendues": sum(1 for ligne in lignes if ligne.realisation
                              and ligne.realisation.statut == FicheRealisation.Statut.RENDUE)}

@@ -1,4 +1,5 @@
-"""The tutors' daily digest: one short email a day, only when journal entries wait for their validation, with a
+"""The tutors' daily digest: one short email a day, only when journal entries wait for their validation or a
+bilan entreprise for their confirmation, with a
 link to the page that awaits them and a signed link to unsubscribe without logging in.
 
 At most once a day: each send first claims the day on the person's `PreferencesNotification` row with a
@@ -23,7 +24,7 @@ from accounts.models import PreferencesNotification, User
 from accounts.roles import Role
 from tenants.selectors import etablissement_base_url
 
-from .models import Contrat, EntreeJournal
+from .models import BilanEntreprise, Contrat, EntreeJournal
 
 logger = logging.getLogger(__name__)
 
@@ -92,42 +93,65 @@ def digest_resubscribe(*, user: User) -> PreferencesNotification:
 class LigneDigest:
     apprenant: str
     entreprise: str
-    n: int
-    plus_ancienne: datetime.date
+    n: int  # journal entries waiting for validation
+    plus_ancienne: datetime.date | None
+    bilans: int = 0  # bilans entreprise the formateur confirmed, waiting for the tutor's confirmation
 
 
 def _en_attente() -> dict[int, list[LigneDigest]]:
-    """{tutor's user id: one line per apprentice's contract with entries waiting for validation}: two queries."""
-    rows = (EntreeJournal.objects.filter(statut=EntreeJournal.Statut.A_VALIDER)
-            .values("contrat__tuteurs__user_id", "contrat_id")
-            .annotate(n=Count("pk", distinct=True), plus_ancienne=Min("date")).order_by())
-    rows = [row for row in rows if row["contrat__tuteurs__user_id"] is not None]
-    contrats = Contrat.objects.select_related("apprenant", "entreprise").in_bulk({row["contrat_id"] for row in rows})
+    """{tutor's user id: one line per apprentice's contract with entries to validate or a bilan to confirm}:
+    three queries."""
+    entrees = (EntreeJournal.objects.filter(statut=EntreeJournal.Statut.A_VALIDER)
+               .values("contrat__tuteurs__user_id", "contrat_id")
+               .annotate(n=Count("pk", distinct=True), plus_ancienne=Min("date")).order_by())
+    bilans = (BilanEntreprise.objects.filter(valide_le__isnull=True, confirme_tuteur_le__isnull=True,
+                                             confirme_formateur_le__isnull=False, tuteur__user__isnull=False)
+              .values("tuteur__user_id", "contrat_id").annotate(n=Count("pk")).order_by())
+    attente: dict[tuple[int, int], dict] = {}
+    for row in entrees:
+        if row["contrat__tuteurs__user_id"] is not None:
+            attente[(row["contrat__tuteurs__user_id"], row["contrat_id"])] = {
+                "n": row["n"], "plus_ancienne": row["plus_ancienne"], "bilans": 0}
+    for row in bilans:
+        ligne = attente.setdefault((row["tuteur__user_id"], row["contrat_id"]),
+                                   {"n": 0, "plus_ancienne": None, "bilans": 0})
+        ligne["bilans"] = row["n"]
+    contrats = Contrat.objects.select_related("apprenant", "entreprise").in_bulk({c for _, c in attente})
     lignes: dict[int, list[tuple]] = {}
-    for row in rows:
-        contrat = contrats[row["contrat_id"]]
+    for (user_id, contrat_id), row in attente.items():
+        contrat = contrats[contrat_id]
         apprenant = contrat.apprenant
         key = (apprenant.nom.upper(), apprenant.prenom, contrat.pk)
-        lignes.setdefault(row["contrat__tuteurs__user_id"], []).append((key, LigneDigest(
+        lignes.setdefault(user_id, []).append((key, LigneDigest(
             apprenant=f"{apprenant.prenom} {apprenant.nom.upper()}", entreprise=contrat.entreprise.raison_sociale,
-            n=row["n"], plus_ancienne=row["plus_ancienne"])))
+            **row)))
     return {user_id: [ligne for _, ligne in sorted(items, key=lambda item: item[0])]
             for user_id, items in lignes.items()}
 
 
+def _sujet(total: int, bilans: int) -> str:
+    parts = []
+    if total:
+        parts.append(f"{total} entrée{'s' if total > 1 else ''} du journal de bord à valider")
+    if bilans:
+        parts.append(f"{bilans} bilan{'s' if bilans > 1 else ''} à confirmer")
+    return "[cpro] " + " et ".join(parts)
+
+
 def _message(user: User, lignes: list[LigneDigest], *, base_url: str) -> EmailMessage:
     total = sum(ligne.n for ligne in lignes)
+    bilans = sum(ligne.bilans for ligne in lignes)
     unsubscribe_url = digest_unsubscribe_url(user, base_url=base_url)
     context = {
         "user": user,
         "etablissement": connection.tenant,
         "lignes": lignes,
         "total": total,
+        "bilans": bilans,
         "home_url": base_url.rstrip("/") + reverse("tuteur_home"),
         "unsubscribe_url": unsubscribe_url,
     }
-    subject = (f"[cpro] {total} entrée{'s' if total > 1 else ''} du journal de bord "
-               f"{'attendent' if total > 1 else 'attend'} votre validation")
+    subject = _sujet(total, bilans)
     return EmailMessage(
         subject=subject,
         body=render_to_string("entreprise/digest/email.txt", context),

@@ -16,6 +16,7 @@ def tuteur_home(request):
     contrats = tuteur_accueil(request.user) if tuteur is not None else []
     return render(request, "entreprise/tuteur_home.html", {
         "tuteur": tuteur, "contrats": contrats, "en_attente": sum(c.journal_a_valider for c in contrats),
+        "bilans_en_attente": sum(len(c.bilans_a_confirmer) for c in contrats),
         "today": timezone.localdate(), "digest": digest_etat(request.user),
     })
 

@@ -24,6 +24,7 @@ from .access_fiches import (
 from .access_journal import apprenant_of
 from .forms_fiches import FicheForm, RealisationForm, RemarqueForm, add_service_error
 from .models import FicheRealisation
+from .selectors_bilan import bilan_of
 from .services_fiches import (
     fiche_adjust_for,
     fiche_for,
@@ -113,6 +114,7 @@ def fiche_apprenant(request, periode_pk: int, apprenant_pk: int):
         "realisation": realisation,
         "contenu": selectors.fiche_contenu(fiche, faites=selectors.taches_faites(realisation)) if fiche else None,
         "voit_remarque": centre, "can_write": can_write,
+        "bilan": bilan_of(apprenant, periode, user=request.user),
         "remarque_form": RemarqueForm() if can_write and realisation
         and realisation.statut == FicheRealisation.Statut.RENDUE else None,
     })

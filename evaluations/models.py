@@ -275,6 +275,9 @@ class Evaluation(models.Model):
     etat = models.ForeignKey(EtatSpecial, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     commentaire = models.TextField(blank=True)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    coauteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="co-auteur",
+                                 help_text="Le tuteur d'un bilan entreprise rempli avec le formateur.")
     role = models.CharField(max_length=20)
     lieu = models.CharField(max_length=12, choices=Lieu.choices, default=Lieu.CENTRE)
     at = models.DateTimeField(db_index=True)

@@ -57,8 +57,9 @@ def test_the_demo_school_comes_from_the_fixture_import_and_a_second_seed_changes
     connection.set_schema_to_public()
 
 
-def test_the_demo_has_a_company_period_a_journal_with_a_photo_and_a_visit(public, settings, media_root, client):
-    from entreprise.models import EntreeJournal, FicheRealisation, Periode, Preuve, Visite
+def test_the_demo_has_a_company_period_a_journal_with_a_photo_a_visit_and_a_confirmed_bilan(public, settings,
+                                                                                             media_root, client):
+    from entreprise.models import BilanEntreprise, EntreeJournal, FicheRealisation, Periode, Preuve, Visite
     from entreprise.selectors import tuteur_accueil
 
     demo = demo_seed()
@@ -74,6 +75,10 @@ def test_the_demo_has_a_company_period_a_journal_with_a_photo_and_a_visit(public
         assert len(set(EntreeJournal.objects.values_list("date", flat=True))) == EntreeJournal.objects.count()
         accueil = tuteur_accueil(User.objects.get(email="tuteur@demo.cpro.local"))
         assert sum(c.journal_a_valider for c in accueil) == 2
+        bilan = BilanEntreprise.objects.get()
+        assert bilan.valide and not bilan.confirme_tuteur_papier and bilan.tuteur.user.email == "tuteur@demo.cpro.local"
+        assert sorted(e.niveau.code if e.niveau else e.etat.code for e in bilan.evaluations.all()) == ["A", "ECA", "NV"]
+        assert {e.lieu for e in bilan.evaluations.all()} == {"entreprise"}
     connection.set_schema_to_public()
 
 

@@ -57,7 +57,7 @@ def test_one_email_says_what_waits_for_each_apprentice_with_the_link(alternance,
     assert _send(alpha) == 1
     [message] = mailoutbox
     assert message.to == [personas["tuteur"].email]
-    assert message.subject == "[cpro] 2 entrées du journal de bord attendent votre validation"
+    assert message.subject == "[cpro] 2 entrées du journal de bord à valider"
     assert "Léa DUPONT (Acme Réseaux) : 2 entrées à valider" in message.body
     assert "http://alpha.localhost/tuteur/" in message.body
     assert "/notifications/desinscription/" in _unsubscribe_path(message)
@@ -189,3 +189,22 @@ def test_the_command_sends_the_digests_for_servers_without_beat(alternance, alph
     assert [m.to for m in mailoutbox] == [[personas["tuteur"].email]]
     out = capsys.readouterr().out
     assert "alpha : 1 courriel(s) envoyé(s)" in out and "beta : 0 courriel(s) envoyé(s)" in out
+
+
+def test_a_bilan_the_formateur_confirmed_is_in_the_tutors_digest(alternance, alpha, fiche, personas, mailoutbox):
+    from entreprise.services_bilan import bilan_entreprise_confirm, bilan_entreprise_create, bilan_entreprise_fill
+
+    with tenant_context(alpha):
+        bilan = bilan_entreprise_create(periode=alternance["periode"], apprenant=alternance["lea"], date=TODAY,
+                                        actor=personas["formateur"])
+        bilan_entreprise_fill(bilan=bilan, valeurs={pk: "A" for pk in bilan.critere_links.values_list(
+            "critere_id", flat=True)}, actor=personas["formateur"])
+    connection.set_schema_to_public()
+    assert _send(alpha) == 0  # being filled: nothing to confirm yet
+    with tenant_context(alpha):
+        bilan_entreprise_confirm(bilan=bilan, actor=personas["formateur"])
+    connection.set_schema_to_public()
+    assert _send(alpha) == 1
+    [message] = mailoutbox
+    assert message.subject == "[cpro] 1 bilan à confirmer"
+    assert "Léa DUPONT (Acme Réseaux) : le bilan de la période en entreprise à confirmer" in message.body

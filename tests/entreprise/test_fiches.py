@@ -189,7 +189,7 @@ def test_the_lists_run_a_constant_number_of_queries(alpha, alternance, fiche, pe
 
     with tenant_context(alpha):
         selectors.periode_suivi(alternance["periode"])  # the schema's search_path is set once
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(4):
             suivi = selectors.periode_suivi(alternance["periode"])
         assert len(suivi["lignes"]) == 2
         for n in range(8):
@@ -198,7 +198,7 @@ def test_the_lists_run_a_constant_number_of_queries(alpha, alternance, fiche, pe
                                        debut=RENTREE)
             fiche_adjust_for(fiche=fiche, apprenant=eleve, tache_ids=items(ciel)[0][:1], critere_ids=[],
                              actor=personas["formateur"])
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(4):
             suivi = selectors.periode_suivi(alternance["periode"])
         assert len(suivi["lignes"]) == 10
         with django_assert_max_num_queries(4):
