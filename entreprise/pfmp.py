@@ -8,7 +8,10 @@ Counting (docs/periodes.md):
   différencié) count, up to the day before their rupture; two agreements over the same days count those days once;
 - done: days before `day`; planned: the rest (from `day` on);
 - required: the learner's AmenagementPFMP when there is one (a positionnement decision or a reduced minimum),
-  otherwise the diploma family's rule; a learner whose done + planned weeks fall short is flagged.
+  otherwise the diploma family's rule; a learner whose done + planned weeks fall short is flagged;
+- the terminal year: a pupil of a classe whose `annee_cycle` is the family's last (`duree_cycle`) also owes the
+  family's `dont_terminale` weeks within that classe's school year; an aménagement keeps this minimum unless its
+  own weeks are fewer (a reduced minimum of 5 for a one-year cycle cannot demand 6 in terminale).
 """
 
 import datetime
@@ -19,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from tenants.annees import annee_scolaire_bounds
 
 EXIGENCES_PATH = Path(__file__).with_name("pfmp_exigences.yaml")
 UN_JOUR = datetime.timedelta(days=1)
@@ -172,9 +177,13 @@ def contrat_span(contrat) -> tuple[datetime.date, datetime.date]:
     return contrat.debut, fin
 
 
-def semaines_contrats(contrats, day: datetime.date) -> tuple[Decimal, Decimal]:
-    """(done, planned) weeks of the agreements that count: done before `day`, planned from `day` on."""
+def semaines_contrats(contrats, day: datetime.date, *, annee: int | None = None) -> tuple[Decimal, Decimal]:
+    """(done, planned) weeks of the agreements that count: done before `day`, planned from `day` on; only those
+    of the school year `annee` when given."""
     spans = _merge([contrat_span(c) for c in contrats if contrat_compte(c)])
+    if annee is not None:
+        debut, fin = annee_scolaire_bounds(annee)
+        spans = [(max(d, debut), min(f, fin)) for d, f in spans]  # a span outside becomes empty (fin < debut)
     total = sum(jours_ouvres(d, f) for d, f in spans)
     faits = sum(jours_ouvres(d, min(f, day - UN_JOUR)) for d, f in spans)
     effectuees = semaines_of(faits)
@@ -192,18 +201,40 @@ class SituationPFMP:
     prevues: Decimal
     amenagement: object = None
     inscription: object = None
+    # The terminal year's minimum, and the weeks done and planned within it: 0 outside a terminal-year classe.
+    exigees_terminale: int = 0
+    effectuees_terminale: Decimal = Decimal(0)
+    prevues_terminale: Decimal = Decimal(0)
 
     @property
-    def dues(self) -> Decimal:
-        """Weeks still owed: required minus done."""
+    def dues_cycle(self) -> Decimal:
+        """Weeks still owed over the cycle: required minus done."""
         if self.exigees is None:
             return Decimal(0)
         return max(Decimal(self.exigees) - self.effectuees, Decimal(0))
 
     @property
+    def dues_terminale(self) -> Decimal:
+        return max(Decimal(self.exigees_terminale) - self.effectuees_terminale, Decimal(0))
+
+    @property
+    def dues(self) -> Decimal:
+        """Weeks still owed: the terminal year's weeks count for the cycle too, so the larger of the two."""
+        return max(self.dues_cycle, self.dues_terminale)
+
+    @property
+    def manque_cycle(self) -> Decimal:
+        """Weeks of the cycle neither done nor planned."""
+        return max(self.dues_cycle - self.prevues, Decimal(0))
+
+    @property
+    def manque_terminale(self) -> Decimal:
+        """Weeks of the terminal year neither done nor planned within it."""
+        return max(self.dues_terminale - self.prevues_terminale, Decimal(0))
+
+    @property
     def manque(self) -> Decimal:
-        """Weeks neither done nor planned."""
-        return max(self.dues - self.prevues, Decimal(0))
+        return max(self.manque_cycle, self.manque_terminale)
 
     @property
     def signale(self) -> bool:
@@ -223,11 +254,32 @@ def semaines_requises(*, famille: Famille | None, referentiel_code: str = "", am
     return famille.semaines_pour(referentiel_code) if famille is not None else None
 
 
+def annee_terminale(*, famille: Famille | None, classe) -> int | None:
+    """The school year of `classe` when it is the family's terminal year and the family requires weeks in it;
+    None otherwise (no rule, an earlier year, a year not given)."""
+    if famille is None or not famille.dont_terminale or classe is None:
+        return None
+    return classe.annee_scolaire if classe.annee_cycle == famille.duree_cycle else None
+
+
+def semaines_terminale_requises(*, famille: Famille, amenagement=None) -> int:
+    """The family's terminal-year weeks; an aménagement keeps them unless its own weeks are fewer."""
+    if amenagement is not None:
+        return min(famille.dont_terminale, int(amenagement.semaines_requises))
+    return famille.dont_terminale
+
+
 def situation_pfmp(*, apprenant, contrats, famille: Famille | None, referentiel_code: str = "", amenagement=None,
-                   day: datetime.date, inscription=None) -> SituationPFMP:
+                   day: datetime.date, inscription=None, classe=None) -> SituationPFMP:
+    """`classe`: the pupil's classe here (its `annee_cycle` and `annee_scolaire`); none, no terminal-year check."""
     effectuees, prevues = semaines_contrats(contrats, day)
-    return SituationPFMP(
+    situation = SituationPFMP(
         apprenant=apprenant, famille=famille, effectuees=effectuees, prevues=prevues, amenagement=amenagement,
         exigees=semaines_requises(famille=famille, referentiel_code=referentiel_code, amenagement=amenagement),
         inscription=inscription,
     )
+    annee = annee_terminale(famille=famille, classe=classe)
+    if annee is not None:
+        situation.exigees_terminale = semaines_terminale_requises(famille=famille, amenagement=amenagement)
+        situation.effectuees_terminale, situation.prevues_terminale = semaines_contrats(contrats, day, annee=annee)
+    return situation

@@ -68,16 +68,17 @@ def _amenagement(apprenant):
         return None
 
 
-def _situation(inscription: Inscription, famille, code: str, day: datetime.date) -> SituationPFMP:
+def _situation(inscription: Inscription, classe: Classe, famille, code: str, day: datetime.date) -> SituationPFMP:
     apprenant = inscription.apprenant
     return situation_pfmp(apprenant=apprenant, contrats=apprenant.contrats_pfmp, famille=famille,
                           referentiel_code=code, amenagement=_amenagement(apprenant), day=day,
-                          inscription=inscription)
+                          inscription=inscription, classe=classe)
 
 
 def classe_pfmp(classe: Classe, *, day: datetime.date | None = None) -> list[SituationPFMP]:
     """Each pupil ever enrolled in the classe (school route), once, with their PFMP weeks done, planned and
-    due: two queries (inscriptions with learners and aménagements, PFMP agreements)."""
+    due (and, in a terminal-year classe, those of its school year): two queries (inscriptions with learners and
+    aménagements, PFMP agreements)."""
     day = day or timezone.localdate()
     famille, code = classe_famille(classe)
     seen, situations = set(), []
@@ -85,14 +86,14 @@ def classe_pfmp(classe: Classe, *, day: datetime.date | None = None) -> list[Sit
         if inscription.apprenant_id in seen:
             continue
         seen.add(inscription.apprenant_id)
-        situations.append(_situation(inscription, famille, code, day))
+        situations.append(_situation(inscription, classe, famille, code, day))
     return situations
 
 
 def pfmp_signales(*, user: User, annee: int | None = None, day: datetime.date | None = None) -> list[SituationPFMP]:
     """Pupils enrolled today in a classe of `annee` (the current school year) whose weeks done and planned fall
-    short of what they owe, by classe then name; each situation carries its inscription (and so its classe):
-    three queries."""
+    short of what they owe (over the cycle, or in a terminal-year classe within its year), by classe then name;
+    each situation carries its inscription (and so its classe): three queries."""
     day = day or timezone.localdate()
     annee = annee if annee is not None else annee_scolaire_of(day)
     classes = {c.pk: c for c in classes_visible(user).filter(annee_scolaire=annee)
@@ -103,7 +104,7 @@ def pfmp_signales(*, user: User, annee: int | None = None, day: datetime.date | 
         classe = classes[inscription.classe_id]
         inscription.classe = classe
         famille, code = classe_famille(classe)
-        situation = _situation(inscription, famille, code, day)
+        situation = _situation(inscription, classe, famille, code, day)
         if situation.signale:
             situations.append(situation)
     situations.sort(key=lambda s: (s.inscription.classe.code, s.apprenant.nom.lower(), s.apprenant.prenom.lower()))

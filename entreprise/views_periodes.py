@@ -19,7 +19,7 @@ from .access_periodes import (
     peut_ecrire,
 )
 from .forms_periodes import AmenagementPFMPForm, CoupeForm, PeriodeForm, add_service_error
-from .pfmp import pfmp_bareme
+from .pfmp import annee_terminale, pfmp_bareme
 from .selectors_periodes import classe_calendrier, classe_famille, classe_pfmp, classes_periodes, pfmp_signales
 from .services_periodes import (
     amenagement_pfmp_set,
@@ -142,6 +142,7 @@ def pfmp_classe_view(request, pk):
     return render(request, "entreprise/periodes/pfmp_classe.html", {
         "classe": classe, "famille": famille, "semaines_famille": famille.semaines_pour(code) if famille else None,
         "situations": situations, "n_signales": sum(1 for s in situations if s.signale),
+        "terminale": annee_terminale(famille=famille, classe=classe) is not None,
         "can_amenager": request.user.has_role(Role.DIRECTION),
     })
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 from referentiels.models import Referentiel
 from tenants.annees import annee_scolaire_label, annee_scolaire_of
 
-from .models import Inscription, Reglages
+from .models import Classe, Inscription, Reglages
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,10 +27,23 @@ class FormationForm(forms.Form):
         self.fields["referentiel"].queryset = Referentiel.objects.filter(code__in=list(referentiel_codes))
 
 
+ANNEE_CYCLE_HELP = "Sert à vérifier les semaines de PFMP obligatoires de l'année terminale (terminale de bac pro)."
+
+
+def annee_cycle_field(empty_label: str, help_text: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label="Année du cycle", coerce=int, empty_value=None, required=False,
+                                  choices=[("", empty_label), *Classe.AnneeCycle.choices], help_text=help_text)
+
+
 class ClasseForm(forms.Form):
     formation = forms.ModelChoiceField(label="Formation", queryset=None, empty_label="— choisir —")
     annee_scolaire = forms.TypedChoiceField(label="Année scolaire", coerce=int, choices=annee_choices)
     code = forms.CharField(label="Code", max_length=40, help_text="Le code de la division, par exemple 1CIEL-A.")
+    # Left on its first choice, the year is guessed from the code (no script: the code is typed in the same form).
+    annee_cycle = annee_cycle_field(
+        "D'après le code de la classe",
+        f"{ANNEE_CYCLE_HELP} « D'après le code » : 2… donne la 1re année, 1… la 2e, T… la 3e, 1CAP… et 2CAP… "
+        "l'année indiquée ; sinon elle reste non précisée.")
     intitule = forms.CharField(label="Intitulé", max_length=200, required=False)
     formateurs = forms.ModelMultipleChoiceField(label="Formateurs", queryset=None, required=False,
                                                 widget=forms.CheckboxSelectMultiple)
@@ -40,6 +53,17 @@ class ClasseForm(forms.Form):
         self.fields["formation"].queryset = formations
         self.fields["formateurs"].queryset = formateurs
         self.initial.setdefault("annee_scolaire", annee_scolaire_of(timezone.localdate()))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("annee_cycle") is None and data.get("code"):
+            data["annee_cycle"] = Classe.annee_cycle_guess(data["code"])
+        return data
+
+
+class ClasseEditForm(forms.Form):
+    intitule = forms.CharField(label="Intitulé", max_length=200, required=False)
+    annee_cycle = annee_cycle_field("Non précisée", ANNEE_CYCLE_HELP)
 
 
 class FormateursForm(forms.Form):

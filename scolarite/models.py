@@ -37,10 +37,20 @@ class Formation(models.Model):
 class Classe(models.Model):
     """A classe or groupe of one formation for one school year (named by the year of 1 September)."""
 
+    class AnneeCycle(models.IntegerChoices):
+        ANNEE_1 = 1, "1re année (seconde de bac pro, 1re année de CAP)"
+        ANNEE_2 = 2, "2e année (première de bac pro, 2e année de CAP)"
+        ANNEE_3 = 3, "3e année (terminale de bac pro)"
+        ANNEE_4 = 4, "4e année (cycle allongé)"
+
     formation = models.ForeignKey(Formation, on_delete=models.PROTECT, related_name="classes")
     annee_scolaire = models.PositiveSmallIntegerField("année scolaire")
     code = models.CharField("code", max_length=40)
     intitule = models.CharField("intitulé", max_length=200, blank=True)
+    # Which year of the diploma's cycle the classe is: the PFMP of the terminal year are checked against it
+    # (docs/periodes.md). Empty when unknown (classes created before it existed, codes that say nothing).
+    annee_cycle = models.PositiveSmallIntegerField("année du cycle", null=True, blank=True,
+                                                   choices=AnneeCycle.choices)
     formateurs = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="classes_enseignees")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -48,6 +58,8 @@ class Classe(models.Model):
         ordering = ["-annee_scolaire", "code"]
         constraints = [
             models.UniqueConstraint(fields=["annee_scolaire", "code"], name="classe_annee_code_unique"),
+            models.CheckConstraint(condition=Q(annee_cycle__isnull=True) | Q(annee_cycle__range=(1, 4)),
+                                   name="classe_annee_cycle_range"),
         ]
 
     def __str__(self) -> str:
@@ -56,6 +68,15 @@ class Classe(models.Model):
     @property
     def annee_label(self) -> str:
         return annee_scolaire_label(self.annee_scolaire)
+
+    @staticmethod
+    def annee_cycle_guess(code: str) -> int | None:
+        """The year of the cycle a division code usually means: 2… seconde (1), 1… première (2), T… terminale
+        (3); a CAP's leading digit is its year (1CAP, 2CAP). None when the code says nothing."""
+        code = (code or "").strip().upper()
+        if "CAP" in code:
+            return int(code[0]) if code[:1] in ("1", "2") else None
+        return {"2": 1, "1": 2, "T": 3}.get(code[:1])
 
 
 class Apprenant(models.Model):

@@ -44,19 +44,50 @@ def _check_formateurs(formateurs) -> list[User]:
     return formateurs
 
 
+def _annee_cycle_clean(annee_cycle) -> int | None:
+    if annee_cycle in (None, ""):
+        return None
+    if int(annee_cycle) not in Classe.AnneeCycle.values:
+        raise ValidationError("L'année du cycle va de 1 à 4.")
+    return int(annee_cycle)
+
+
 @transaction.atomic
 def classe_create(*, formation: Formation, annee_scolaire: int, code: str, intitule: str = "", formateurs=(),
-                  actor=None) -> Classe:
+                  annee_cycle: int | None = None, actor=None) -> Classe:
     code = (code or "").strip()
     if not code:
         raise ValidationError("Donnez un code à la classe (ex. 1CIEL-A).")
     if Classe.objects.filter(annee_scolaire=annee_scolaire, code__iexact=code).exists():
         raise ValidationError(f"La classe {code} existe déjà pour cette année scolaire.")
     classe = Classe.objects.create(formation=formation, annee_scolaire=annee_scolaire, code=code,
-                                   intitule=intitule.strip())
+                                   intitule=intitule.strip(), annee_cycle=_annee_cycle_clean(annee_cycle))
     classe.formateurs.set(_check_formateurs(formateurs))
     audit_record(actor=actor, action="classe_create", target=str(classe))
     return classe
+
+
+CLASSE_FIELDS = ("intitule", "annee_cycle")
+
+
+def classe_update(*, classe: Classe, actor=None, **fields) -> list[str]:
+    """Update the given fields (formation, year and code stay: periods and inscriptions hang on them); returns
+    the names of those that changed (none: nothing is written)."""
+    unknown = set(fields) - set(CLASSE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    if "intitule" in fields:
+        fields["intitule"] = (fields["intitule"] or "").strip()
+    if "annee_cycle" in fields:
+        fields["annee_cycle"] = _annee_cycle_clean(fields["annee_cycle"])
+    changed = [name for name, value in fields.items() if getattr(classe, name) != value]
+    if changed:
+        for name in changed:
+            setattr(classe, name, fields[name])
+        classe.save(update_fields=changed)
+        audit_record(actor=actor, action="classe_update", target=str(classe),
+                     details={name: fields[name] for name in changed})
+    return changed
 
 
 def classe_formateurs_set(*, classe: Classe, formateurs, actor=None) -> Classe:

@@ -16,7 +16,7 @@ from tenants.annees import annee_scolaire_label
 
 from .imports.lecture import source_read
 from .imports.plan import ACTION_LABELS, CREE, MODIFIE, Plan, plan_build
-from .models import ImportFichier
+from .models import Classe, ImportFichier
 from .services import apprenant_create, apprenant_update, classe_create, formation_create, inscription_open
 
 
@@ -149,7 +149,7 @@ def _write(plan: Plan, actor) -> list[str]:
     for classe in plan.classes.values():
         made[id(classe)] = classe.existing or classe_create(
             formation=made[id(classe.formation)], annee_scolaire=classe.annee, code=classe.code,
-            intitule=classe.intitule, actor=actor)
+            intitule=classe.intitule, annee_cycle=Classe.annee_cycle_guess(classe.code), actor=actor)
     for entreprise in plan.entreprises.values():
         if entreprise.existing is None:
             made[id(entreprise)] = entreprise_create(actor=actor, **entreprise.fields)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("classes/nouvelle/", views.classe_create, name="classe_create"),
     path("classes/<int:pk>/", views.classe_detail, name="classe_detail"),
     path("classes/<int:pk>/formateurs/", views.classe_formateurs, name="classe_formateurs"),
+    path("classes/<int:pk>/modifier/", views.classe_edit, name="classe_edit"),
     path("formations/", views.formation_list, name="formation_list"),
     path("apprenants/", views.apprenant_list, name="apprenant_list"),
     path("apprenants/nouveau/", views.apprenant_create, name="apprenant_create"),

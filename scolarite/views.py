@@ -18,6 +18,7 @@ from . import selectors, services
 from .access import apprenant_get_for, classe_get_for
 from .forms import (
     ApprenantForm,
+    ClasseEditForm,
     ClasseForm,
     FormateurProfilForm,
     FormateursForm,
@@ -66,6 +67,20 @@ def classe_create(request):
             messages.success(request, f"Classe {classe.code} créée.")
             return redirect("classe_detail", pk=classe.pk)
     return render(request, "scolarite/classe_form.html", {"form": form})
+
+
+@role_required(Role.DIRECTION)
+def classe_edit(request, pk):
+    classe = classe_get_for(request.user, pk)
+    initial = {name: getattr(classe, name) for name in services.CLASSE_FIELDS}
+    form = ClasseEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = _attempt(form, lambda: services.classe_update(classe=classe, actor=request.user,
+                                                                **form.cleaned_data))
+        if changed is not None:
+            messages.success(request, f"Classe {classe.code} enregistrée." if changed else "Aucune modification.")
+            return redirect("classe_detail", pk=classe.pk)
+    return render(request, "scolarite/classe_form.html", {"form": form, "classe": classe})
 
 
 @role_required(*READERS)

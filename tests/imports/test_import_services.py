@@ -366,3 +366,9 @@ def test_a_maitre_d_apprentissage_with_a_third_apprentice_is_warned_not_blocked(
 def test_headers_alone_are_not_a_file(in_alpha):
     fichier = preview(make_csv([], HEADERS))
     assert "aucune ligne" in fichier.rapport["erreurs"][0]
+
+
+def test_an_imported_classe_gets_its_year_of_the_cycle_from_its_code(in_alpha):
+    fichier = preview(make_csv([row(), row(nom="DURAND", ine="2026A11111B", classe="TCIEL-A")]))
+    import_apply(import_fichier=fichier, actor=None)
+    assert dict(Classe.objects.values_list("code", "annee_cycle")) == {"1CIEL-A": 2, "TCIEL-A": 3}
