@@ -43,6 +43,7 @@ SCHOOL_ITEMS = [
     ("Visites", "visite_suivi", (Role.DIRECTION, Role.INSPECTEUR)),
     ("Journal de bord", "journal_apprenant", (Role.APPRENANT,)),
     ("Fiches activités", "fiches_index", (Role.APPRENANT, Role.TUTEUR)),
+    ("Bilans", "bilans_index", (Role.FORMATEUR, Role.DIRECTION, Role.INSPECTEUR)),
 ]
 
 

@@ -10,7 +10,8 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpro.settings.bench")
 
-SUITES = ["bench.etablissements", "bench.referentiels", "bench.imports", "bench.evaluations", "bench.entreprise"]
+SUITES = ["bench.etablissements", "bench.referentiels", "bench.imports", "bench.evaluations", "bench.entreprise",
+          "bench.livret", "bench.bilans"]
 
 
 def emit(name: str, value: float, unit: str) -> None:

@@ -114,8 +114,8 @@ def test_the_demo_has_scenarios_and_evaluated_situations_built_through_the_servi
         assert {link.critere.competence.code for link in reseau.critere_links.select_related("critere__competence")
                 } == {"C09", "C10"}
         lea = Apprenant.objects.get(user__email="apprenti@demo.cpro.local")
-        assert Evaluation.objects.filter(apprenant=lea).count() == 7  # six cells and one correction
-        assert Evaluation.objects.count() == 37
+        assert Evaluation.objects.filter(apprenant=lea, lieu="centre").count() == 7  # six cells and one correction
+        assert Evaluation.objects.filter(lieu="centre").count() == 37
         situation = reseau.situations.get()
         corrected = cell_history(situation, lea, critere=reseau.critere_links.order_by("rang")[2].critere)
         assert [e.niveau.code for e in corrected] == ["S", "RP"] and corrected[0].commentaire

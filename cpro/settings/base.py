@@ -78,6 +78,7 @@ TENANT_APPS = [
     "evaluations",
     "entreprise",
     "livret",
+    "bilans",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS] + ["demo"]
 
