@@ -125,3 +125,21 @@ def test_the_demo_has_scenarios_and_evaluated_situations_built_through_the_servi
         (resultat,) = apprenant_resultats(lea, situation_pk=situation.pk)
         assert resultat.commentaire and sum(1 for c in resultat.criteres if c.positionnement) == 4
     connection.set_schema_to_public()
+
+
+def test_the_demo_has_two_validated_bilans_per_learner_of_the_evaluated_classe(public, settings, media_root):
+    from bilans.models import Bilan
+    from scolarite.models import Apprenant
+
+    demo = demo_seed()
+    with tenant_context(demo):
+        bilans = list(Bilan.objects.filter(classe__code="1CIEL-A").order_by("apprenant_id", "date"))
+        par_apprenant = {}
+        for bilan in bilans:
+            par_apprenant.setdefault(bilan.apprenant_id, []).append(bilan)
+        assert par_apprenant and all(len(b) == 2 and all(x.valide for x in b) for b in par_apprenant.values())
+        assert all(b[1].remplace == b[0] for b in par_apprenant.values())  # the second supersedes the first
+        lea = Apprenant.objects.get(user__email="apprenti@demo.cpro.local")
+        ligne = par_apprenant[lea.pk][1].lignes.select_related("niveau", "competence").get(competence__code="C10")
+        assert ligne.niveau.code == "IM" and "Pare-feu" in ligne.commentaire
+    connection.set_schema_to_public()
