@@ -67,3 +67,11 @@ def apprenant_for_bilans(user, pk) -> Apprenant:
 def apprenant_of(user) -> Apprenant | None:
     """The learner's own record (None for an account not yet linked to one)."""
     return Apprenant.objects.filter(user=user).first()
+
+
+def bilan_note_for(user, pk, *, ecriture: bool = False) -> Bilan:
+    """A bilan for its period grade page: read like the bilan; written (grades) only by a formateur of its classe
+    (403 for the other readers)."""
+    bilan = bilan_for(user, pk, ecriture=ecriture)
+    bilan.peut_noter = bilan.valide and (ecriture or enseigne(user, bilan.classe_id))
+    return bilan

@@ -4,7 +4,8 @@ référentiel (docs/bilans.md).
 A bilan opens as a draft prefilled with the suggested levels (frozen at creation with their one-sentence
 reason); the formateur sets each level and comment; once validated it never changes (the services say so in
 French, the trigger of migration 0002 refuses any UPDATE or DELETE). The next validated bilan of the same
-learner supersedes it and says so explicitly (`remplace`). A period grade will be computed from a Bilan.
+learner supersedes it and says so explicitly (`remplace`). A period grade (models_notes.Note) is made from a
+validated bilan and never changes the bilan itself.
 """
 
 from django.conf import settings
@@ -102,3 +103,6 @@ class BilanLigne(models.Model):
         if self.niveau_id:
             return self.niveau.libelle
         return self.etat.libelle if self.etat_id else "Pas encore choisi"
+
+
+from .models_notes import Note, NotePoids  # noqa: E402, F401 the period grade made from a validated bilan
