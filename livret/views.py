@@ -9,11 +9,19 @@ from evaluations.selectors_grille import apprenant_resultats, echelle_version_fo
 from evaluations.services_grille import positionnements_record
 
 from .selectors import apprenant_dashboard
+from .svg import barres_svg
 
 
 @role_required(Role.APPRENANT)
 def apprenant_home(request):
-    return render(request, "livret/apprenant_home.html", apprenant_dashboard(request.user))
+    """The learner's dashboard, then their formation, company and results."""
+    context = apprenant_dashboard(request.user)
+    progression = context["tableau"].progression if context["tableau"] else None
+    if progression and progression.barres:
+        context["progression_svg"] = barres_svg(progression.barres, ident="progression", titre=(
+            "Compétences acquises par bloc, d'après mon dernier bilan validé" if progression.source == "bilan"
+            else "Compétences acquises par bloc, d'après les niveaux suggérés par mes évaluations"))
+    return render(request, "livret/apprenant_home.html", context)
 
 
 @role_required(Role.APPRENANT)
