@@ -10,9 +10,10 @@ import uuid
 
 import pytest
 from django.db import connection
+from playwright.sync_api import expect
 
-from demo.services import DEMO_PEOPLE
-from tenants.models import Etablissement
+from demo.services import DEMO_PASSWORD, DEMO_PEOPLE, demo_seed
+from tenants.models import Abonnement, Etablissement
 from tenants.services import etablissement_create, public_ensure
 from tenants.validators import uai_check_letter
 
@@ -68,3 +69,26 @@ def login_as(page, site):
     return _login
 
 
+@pytest.fixture
+def demo_site(live_server, transactional_db, media_root):
+    """A throwaway establishment seeded exactly like the demo of `make run`."""
+    schema = f"a11y_{uuid.uuid4().hex[:8]}"
+    host = f"{schema.replace('_', '-')}.localhost"
+    number = f"{uuid.uuid4().int % 10_000_000:07d}"
+    connection.set_schema_to_public()
+    public_ensure()  # an earlier transactional test (any browser test) truncated the public tables
+    etablissement = demo_seed(schema=schema, domain=host, uai=number + uai_check_letter(number))
+    connection.set_schema_to_public()
+    port = live_server.url.rsplit(":", 1)[1]
+    yield {"etablissement": f"http://{host}:{port}", "public": f"http://localhost:{port}"}
+    connection.set_schema_to_public()
+    Abonnement.objects.filter(etablissement=etablissement).delete()  # django-tenants drops before its FK check
+    Etablissement.objects.get(schema_name=schema).delete(force_drop=True)
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/comptes/login/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()

@@ -1,43 +1,16 @@
 """Every page any role can reach meets WCAG 2.1 AA as far as axe-core can tell, reflows at 320 px and at 200 %
 zoom, and logs no console error; the public déclaration d'accessibilité says what this crawl checks."""
 
-import uuid
 
 import pytest
-from django.db import connection
-from playwright.sync_api import expect
 
-from demo.services import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_PEOPLE, demo_seed
+from demo.services import DEMO_OPERATOR, DEMO_PEOPLE
 from tenants.accessibilite import exceptions_declarees
-from tenants.models import Abonnement, Etablissement
-from tenants.validators import uai_check_letter
 
 from .a11y import Report, check_page, crawl
+from .conftest import log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_site(live_server, transactional_db, media_root):
-    """A throwaway establishment seeded exactly like the demo of `make run`."""
-    schema = f"a11y_{uuid.uuid4().hex[:8]}"
-    host = f"{schema.replace('_', '-')}.localhost"
-    number = f"{uuid.uuid4().int % 10_000_000:07d}"
-    etablissement = demo_seed(schema=schema, domain=host, uai=number + uai_check_letter(number))
-    connection.set_schema_to_public()
-    port = live_server.url.rsplit(":", 1)[1]
-    yield {"etablissement": f"http://{host}:{port}", "public": f"http://localhost:{port}"}
-    connection.set_schema_to_public()
-    Abonnement.objects.filter(etablissement=etablissement).delete()  # django-tenants drops before its FK check
-    Etablissement.objects.get(schema_name=schema).delete(force_drop=True)
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
 def test_every_page_of_every_role_passes_the_accessibility_checks(browser, demo_site, settings):
