@@ -56,3 +56,20 @@ def demo_bilans(*, formateur: User) -> None:
         validation = bilans_classe_validate(classe=classe, date=date, actor=formateur)
         if validation.refus:
             raise RuntimeError(f"Démo : bilans non validés : {validation.refus}")
+    _grade_period(classe=classe, date=seconde, lea=lea, formateur=formateur)
+
+
+def _grade_period(*, classe, date, lea, formateur: User) -> None:
+    """The period grade from the second bilans: the default weights (the épreuves' coefficients) proposed to the
+    whole classe in one action, then Léa's grade recorded with a justified adjustment."""
+    from decimal import Decimal
+
+    from bilans.models import Bilan
+    from bilans.services_notes import note_finalise, notes_appliquer
+
+    source = Bilan.objects.filter(classe=classe, date=date, apprenant=lea).first() if lea else None
+    if source is None:
+        return
+    notes_appliquer(bilan=source, actor=formateur)
+    note_finalise(bilan=source, ajustement=Decimal("1.5"), actor=formateur,
+                  justification="Très bonne présentation orale de son travail en entreprise.")

@@ -1,5 +1,7 @@
 """The demo that `make run` seeds: only on the embedded default, idempotent, one account per role."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -142,4 +144,23 @@ def test_the_demo_has_two_validated_bilans_per_learner_of_the_evaluated_classe(p
         lea = Apprenant.objects.get(user__email="apprenti@demo.cpro.local")
         ligne = par_apprenant[lea.pk][1].lignes.select_related("niveau", "competence").get(competence__code="C10")
         assert ligne.niveau.code == "IM" and "Pare-feu" in ligne.commentaire
+    connection.set_schema_to_public()
+
+
+def test_the_demo_has_a_graded_period_made_through_the_services(public, settings, media_root):
+    from bilans.models import Note
+
+    demo = demo_seed()
+    with tenant_context(demo):
+        finale = Note.objects.select_related("bilan__apprenant", "finalisee_par").get(finalisee_le__isnull=False)
+        assert finale.bilan.apprenant.user.email == "apprenti@demo.cpro.local"
+        assert finale.ajustement == Decimal("1.5") and finale.justification
+        assert finale.note_finale == min(finale.valeur_calculee + Decimal("1.5"), 20)
+        assert finale.finalisee_par.email == "formateur@demo.cpro.local"
+        # the same weights were proposed to the classmates with the same evaluated competencies
+        assert Note.objects.filter(finalisee_le__isnull=True).exists()
+        assert finale.bilan.date == Note.objects.filter(finalisee_le__isnull=True).first().bilan.date
+    demo_seed()  # again: nothing more
+    with tenant_context(demo):
+        assert Note.objects.filter(finalisee_le__isnull=False).count() == 1
     connection.set_schema_to_public()
