@@ -37,6 +37,8 @@ urlpatterns = [
     path("bilans-entreprise/", include("entreprise.urls_bilan")),
     path("notifications/", include("entreprise.urls_digest")),
     path("bilans/", include("bilans.urls")),
+    path("documents/", include("documents.urls")),
+    path("ccf/", include("evaluations.urls_ccf")),
     path("referentiels/", include(referentiels_urls)),
     path("etablissement/logo/", tenants_views.logo, name="etablissement_logo"),
     path("etablissement/tampon/", tenants_views.tampon, name="etablissement_tampon"),

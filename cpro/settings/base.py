@@ -79,6 +79,7 @@ TENANT_APPS = [
     "entreprise",
     "livret",
     "bilans",
+    "documents",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS] + ["demo"]
 

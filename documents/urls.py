@@ -1,0 +1,1 @@
+urlpatterns = []  # documents.views: requests, progress, downloads

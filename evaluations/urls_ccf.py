@@ -1,0 +1,1 @@
+urlpatterns = []  # evaluations.views_ccf: the CCF grids of certificative situations
