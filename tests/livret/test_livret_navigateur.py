@@ -5,8 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from ..e2e.a11y import Report, check_page
-from ..e2e.conftest import browser_type_launch_args  # noqa: F401
-from ..e2e.test_accessibilite import demo_site, log_in  # noqa: F401
+from ..e2e.conftest import (  # noqa: F401
+    browser_type_launch_args,  # noqa: F401
+    demo_site,
+    log_in,
+)
 
 pytestmark = pytest.mark.browser
 
