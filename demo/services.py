@@ -13,6 +13,7 @@ from tenants.models import Abonnement, Etablissement
 from tenants.services import etablissement_create
 
 from .bilans import demo_bilans
+from .ccf import demo_ccf
 from .entreprise import demo_entreprise
 
 REFERENTIELS_DIR = Path(settings.BASE_DIR) / "fixtures" / "referentiels"
@@ -219,6 +220,7 @@ def demo_seed(*, schema: str = DEMO_SCHEMA, domain: str | None = None, uai: str 
         demo_school_import(direction)
         demo_people_link(direction)
         demo_pedagogie(User.objects.get(email=DEMO_PEOPLE[1][0]))
+        demo_ccf(formateur=User.objects.get(email=DEMO_PEOPLE[1][0]))
         demo_entreprise(direction=direction, formateur=User.objects.get(email=DEMO_PEOPLE[1][0]))
         demo_bilans(formateur=User.objects.get(email=DEMO_PEOPLE[1][0]))
     return etablissement

@@ -335,3 +335,6 @@ class CommentaireApprenant(models.Model):
 
     def __str__(self) -> str:
         return f"commentaire {self.pk} sur {self.apprenant_id}"
+
+
+from .models_ccf import GrilleCCF, GrilleCCFLigne  # noqa: E402, F401 the CCF grids of certificative situations

@@ -109,7 +109,8 @@ def test_the_demo_has_scenarios_and_evaluated_situations_built_through_the_servi
     demo = demo_seed()
     demo_seed()
     with tenant_context(demo):
-        assert Scenario.objects.count() == 2 and Situation.objects.count() == 2
+        # two TP scenarios (demo/pedagogie.py) and the CCF (demo/ccf.py)
+        assert Scenario.objects.count() == 3 and Situation.objects.count() == 3
         reseau = Scenario.objects.get(titre__startswith="Installer")
         assert reseau.tache_links.count() == 3 and reseau.ressources.get().nom == "fiche-tp-reseau-agence.txt"
         assert reseau.critere_links.exclude(indicateurs_reussite="").count() == 3
