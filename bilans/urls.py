@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_apprenant, views_notes
+from . import views, views_apprenant, views_credential, views_notes
 
 urlpatterns = [
     path("", views.bilans_index, name="bilans_index"),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/note/", views_notes.bilan_note, name="bilan_note"),
     path("apprenants/<int:pk>/", views_apprenant.bilans_apprenant, name="bilans_apprenant"),
     path("mes-bilans/", views_apprenant.mes_bilans, name="mes_bilans"),
+    path("mes-bilans/badges.json", views_credential.mon_credential, name="mon_credential"),
 ]

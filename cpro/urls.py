@@ -8,6 +8,7 @@ from evaluations import views as evaluations_views
 from livret import views as livret_views
 from referentiels import urls as referentiels_urls
 from tenants import views as tenants_views
+from tenants import views_verification
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("referentiels/", include(referentiels_urls)),
     path("etablissement/logo/", tenants_views.logo, name="etablissement_logo"),
     path("etablissement/tampon/", tenants_views.tampon, name="etablissement_tampon"),
+    path("verifier/", views_verification.verifier_page, name="credential_verifier"),  # also on the public site
     path("sante/", tenants_views.health, name="health"),
 ]
 

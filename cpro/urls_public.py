@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from referentiels import views_import
-from tenants import views, views_operateur
+from tenants import views, views_devis, views_operateur, views_verification
 
 urlpatterns = [
     path("", views.public_home, name="home"),
@@ -20,6 +20,12 @@ urlpatterns = [
     path("referentiels/importer/", views_import.import_upload, name="referentiel_import"),
     path("referentiels/importer/confirmer/", views_import.import_confirm, name="referentiel_import_confirm"),
     path("referentiels/", include("referentiels.urls")),
+    path("verifier/", views_verification.verifier_page, name="credential_verifier"),
+    path("etablissements/<slug:schema>/", views_verification.emetteur_profil, name="credential_emetteur"),
+    path("etablissements/<slug:schema>/cle.json", views_verification.cle_publique, name="credential_cle"),
+    path("operateur/abonnements/<int:pk>/devis.pdf", views_devis.operateur_devis, name="operateur_abonnement_devis"),
+    path("operateur/abonnements/<int:pk>/facture.pdf", views_devis.operateur_facture,
+         name="operateur_abonnement_facture"),
     path("sante/", views.health, name="health"),
 ]
 

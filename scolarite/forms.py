@@ -106,7 +106,7 @@ class FormateurProfilForm(forms.Form):
 
 
 IMAGE_MAX_BYTES = 1024 * 1024
-IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
+IMAGE_FORMATS = {"PNG", "JPEG"}
 
 
 def _image_clean(upload):
@@ -117,14 +117,14 @@ def _image_clean(upload):
         raise forms.ValidationError("Image trop lourde : 1 Mo au plus.")
     image = getattr(upload, "image", None)
     if image is not None and image.format not in IMAGE_FORMATS:
-        raise forms.ValidationError("Format d'image non accepté : PNG, JPEG ou WebP.")
+        raise forms.ValidationError("Format d'image non accepté : PNG ou JPEG.")
     return upload
 
 
 class ReglagesForm(forms.Form):
     address = forms.CharField(label="Adresse", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     uai = forms.CharField(label="Code UAI", max_length=8, help_text="7 chiffres et une lettre, ex. 0841234K.")
-    logo = forms.ImageField(label="Logo (PNG, JPEG ou WebP, 1 Mo au plus)", required=False)
+    logo = forms.ImageField(label="Logo (PNG ou JPEG, 1 Mo au plus)", required=False)
     tampon = forms.ImageField(label="Tampon de l'établissement (utilisé sur les documents)", required=False)
 
     def __init__(self, *args, niveaux, **kwargs):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
+from .images import ImageEtablissementField
 from .validators import validate_uai
 
 
@@ -22,8 +23,9 @@ class Etablissement(TenantMixin):
     kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.CFA)
     uai = models.CharField("code UAI", max_length=8, blank=True, validators=[validate_uai])
     address = models.TextField("adresse", blank=True)
-    logo = models.ImageField("logo", upload_to="etablissement/", blank=True)
-    tampon = models.ImageField("tampon", upload_to="etablissement/", blank=True)
+    # PNG or JPEG, 1 MB at most, re-encoded without metadata on every save (tenants.images).
+    logo = ImageEtablissementField("logo", upload_to="etablissement/", blank=True)
+    tampon = ImageEtablissementField("tampon", upload_to="etablissement/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     auto_create_schema = True
@@ -98,3 +100,5 @@ class AbonnementReferentiel(models.Model):
 
     def __str__(self) -> str:
         return self.referentiel_code
+
+from .models_cles import CleSignature  # noqa: E402, F401  (the establishment's signing key)

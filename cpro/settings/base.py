@@ -204,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "entreprise.tasks.digest_tuteurs_tous",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Documents whose worker died and whose tasks nobody redelivered end as failed, with a message (docs/documents.md).
+    "documents-lots-bloques": {
+        "task": "documents.tasks.lots_stuck_fail_tous",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Email ------------------------------------------------------------------------------------------
@@ -243,5 +248,21 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["tenant_context"], "formatter": "tenant"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"},
+                # WeasyPrint and fontTools log every font and ignored CSS rule at INFO.
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+}
+
+# --- Documents: signed credentials, quotes and invoices -------------------------------------------------
+# Encrypts the establishments' private signing keys (tenants.signature); changing it makes them unreadable,
+# so it is its own setting rather than SECRET_KEY, which one may want to rotate.
+CPRO_SIGNATURE_SECRET = env("CPRO_SIGNATURE_SECRET", SECRET_KEY)
+# The seller on quotes and invoices (templates/documents/devis.html, facture.html).
+CPRO_OPERATEUR = {
+    "nom": env("CPRO_OPERATEUR_NOM", "cpro"),
+    "adresse": env("CPRO_OPERATEUR_ADRESSE", "Adresse de l'opérateur à renseigner (CPRO_OPERATEUR_ADRESSE)"),
+    "siret": env("CPRO_OPERATEUR_SIRET", ""),
+    "email": env("CPRO_OPERATEUR_EMAIL", ""),
+    # Printed under the totals; a VAT-registered operator sets its own mention and rate.
+    "mention_tva": env("CPRO_OPERATEUR_MENTION_TVA", "TVA non applicable, art. 293 B du CGI"),
 }

@@ -55,7 +55,7 @@ def test_the_stamp_is_not_shown_to_formateurs(as_role):
 
 @pytest.mark.parametrize("upload,message", [
     (SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png"), "image"),
-    (png("logo.gif", fmt="GIF"), "PNG, JPEG ou WebP"),
+    (png("logo.gif", fmt="GIF"), "PNG ou JPEG"),
     (png("big.png", size=(3000, 3000), fmt="BMP"), "1 Mo"),
 ])
 def test_a_bad_image_is_refused_and_nothing_changes(as_role, alpha, upload, message):
