@@ -44,6 +44,7 @@ SCHOOL_ITEMS = [
     ("Journal de bord", "journal_apprenant", (Role.APPRENANT,)),
     ("Fiches activités", "fiches_index", (Role.APPRENANT, Role.TUTEUR)),
     ("Bilans", "bilans_index", (Role.FORMATEUR, Role.DIRECTION, Role.INSPECTEUR)),
+    ("Mes documents", "mes_documents", (Role.APPRENANT,)),
 ]
 
 
