@@ -20,7 +20,9 @@ def ccf_context(apprenant, *, grille_id=None, **options) -> dict:
         raise Indisponible("Aucune grille CCF pour cet apprenant." if grille_id is None
                            else "Cette grille CCF n'existe pas pour cet apprenant.")
     vue = grille_vue(grille)
-    return {"etablissement": connection.tenant, "edite_le": timezone.now(), "apprenant": apprenant,
+    niveaux, etats = list(grille.version.niveaux.all()), list(grille.version.etats.all())
+    return {"niveaux": niveaux, "etats": etats, "colonnes_cochees": len(niveaux) + len(etats),
+            "etablissement": connection.tenant, "edite_le": timezone.now(), "apprenant": apprenant,
             "grille": grille, "vue": vue, "situation": grille.situation}
 
 

@@ -41,6 +41,20 @@ def test_the_pdf_holds_the_learner_the_referentiel_the_competencies_levels_and_t
         assert attendu in text, attendu
 
 
+def test_the_total_sits_under_the_bareme_and_points_columns_once(ccf, grilles):
+    from django.template.loader import render_to_string
+
+    kind = kinds.get("ccf")
+    with tenant_context(ccf.alpha):
+        context = kind.context(ccf.lea)
+        html = render_to_string(kind.template, context)
+    # the name column plus one per level and per state, then barème and points
+    assert f'colspan="{context["colonnes_cochees"] + 1}">Total</th>' in html
+    assert context["colonnes_cochees"] == len(context["niveaux"]) + len(context["etats"]) >= 5
+    assert "<tfoot" not in html  # WeasyPrint would repeat a tfoot at the foot of every page
+    connection.set_schema_to_public()
+
+
 def test_the_pdf_defaults_to_the_latest_locked_grid_and_takes_a_grille_id(ccf, grilles):
     kind = kinds.get("ccf")
     with tenant_context(ccf.alpha):
