@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -100,9 +100,27 @@ def documents_lot(request, pk: int):
     services.lots_stuck_fail(older_than=STUCK_AFTER)  # a person waiting is told when the workers gave up
     lot = lot_for(request.user, pk)
     lot.kind_label = kind_label(lot.kind)
-    context = {"lot": lot, "documents": lot_documents(lot) if lot.fini else []}
-    template = "documents/pages/_progression.html" if request.htmx else "documents/pages/lot.html"
-    return render(request, template, context)
+    if not request.htmx:
+        return render(request, "documents/pages/lot.html", {"lot": lot, "documents": _documents(lot)})
+    vu_done, _, vu_statut = request.GET.get("vu", "").partition("-")
+    if vu_done == str(lot.done) and vu_statut == lot.statut:
+        return HttpResponse(status=204)  # nothing new: htmx keeps the page as it is
+    annonce = _annonce(lot) if vu_statut != lot.statut else ""
+    return render(request, "documents/pages/_progression.html",
+                  {"lot": lot, "documents": _documents(lot), "annonce": annonce})
+
+
+def _documents(lot: Lot) -> list:
+    return lot_documents(lot) if lot.fini else []
+
+
+def _annonce(lot: Lot) -> str:
+    """What a screen reader says when the lot changes state (not at each document)."""
+    if lot.statut == Lot.Statut.TERMINE:
+        return f"Documents prêts : {lot.done - lot.echecs} sur {lot.total}. Les liens de téléchargement sont affichés."
+    if lot.statut == Lot.Statut.ECHOUE:
+        return "Les documents n'ont pas pu être établis : le message est affiché."
+    return f"{lot.get_statut_display()} : {lot.done} document(s) sur {lot.total}."
 
 
 @role_required(*PERSONNEL, Role.APPRENANT)

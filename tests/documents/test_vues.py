@@ -99,10 +99,26 @@ def test_the_progress_page_polls_until_the_lot_is_over(client_of, w, monkeypatch
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/documents/classes/{w.classe.pk}/", {"kind": "essai"})
     page = body(client.get(response["Location"]))
-    assert 'hx-trigger="every 2s"' in page and "0 document sur 2" in page and 'aria-live="polite"' in page
+    assert 'hx-trigger="every 2s"' in page and "0 document sur 2" in page and 'id="annonce" role="status"' in page
     partial = body(client.get(response["Location"], HTTP_HX_REQUEST="true"))
     assert partial.lstrip().startswith('<div id="progression"') and "<html" not in partial
     assert "Cette page se met à jour d'elle-même" in partial
+    assert 'hx-get="' + response["Location"] + '?vu=0-en_attente"' in partial
+
+
+def test_the_progress_poll_speaks_only_when_the_lot_changes_state(client_of, w, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    monkeypatch.setattr(services, "_enqueue_lot", lambda lot_id: None)
+    client = client_of("direction")
+    with django_capture_on_commit_callbacks(execute=True):
+        url = client.post(f"/documents/classes/{w.classe.pk}/", {"kind": "essai"})["Location"]
+    assert client.get(f"{url}?vu=0-en_attente", HTTP_HX_REQUEST="true").status_code == 204  # nothing new: no swap
+    with tenant_context(alpha_of()):
+        Lot.objects.filter(pk=int(url.rstrip("/").rsplit("/", 1)[1])).update(done=1, statut=Lot.Statut.EN_COURS)
+    partial = body(client.get(f"{url}?vu=0-en_attente", HTTP_HX_REQUEST="true"))
+    assert "1 document sur 2" in partial and 'id="annonce" hx-swap-oob="innerHTML">En cours' in partial
+    same_state = body(client.get(f"{url}?vu=0-en_cours", HTTP_HX_REQUEST="true"))
+    assert "1 document sur 2" in same_state and "annonce" not in same_state  # counted, not spoken
 
 
 def test_the_inspection_downloads_but_cannot_request(client_of, w, django_capture_on_commit_callbacks):
