@@ -11,7 +11,7 @@ import sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpro.settings.bench")
 
 SUITES = ["bench.etablissements", "bench.referentiels", "bench.imports", "bench.evaluations", "bench.entreprise",
-          "bench.livret", "bench.bilans", "bench.vue_classe"]
+          "bench.livret", "bench.bilans", "bench.vue_classe", "bench.documents"]
 
 
 def emit(name: str, value: float, unit: str) -> None:
