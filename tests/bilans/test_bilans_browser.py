@@ -2,7 +2,6 @@
 each change is saved without a reload; on a phone only the table scrolls sideways; the apprentie then reads her
 validated bilan."""
 
-import datetime
 import re
 
 import pytest
@@ -11,48 +10,22 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from accounts.models import User
 from bilans.services import bilans_classe_create
-from demo.services import demo_referentiels_load
-from referentiels.models import Referentiel
-from scolarite.models import Apprenant, Classe, Formation, Inscription
-from tenants.annees import annee_scolaire_of
-from tenants.models import Abonnement, Etablissement
 
 from ..e2e.a11y import Report, check_page
-from ..e2e.conftest import browser_type_launch_args, login_as, site  # noqa: F401  (the e2e fixtures)
+from ..e2e.conftest import browser_type_launch_args, classe_1ciel, login_as, site  # noqa: F401  (e2e fixtures)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def feuille(site):  # noqa: F811
+def feuille(site, classe_1ciel):  # noqa: F811
     """The demo formateur's 1CIEL-A (Léa Dupont, the demo apprentie; Hugo Martin; Zoé Petit) and its bilans of
     today, prefilled."""
+    with tenant_context(classe_1ciel.etablissement):
+        bilans_classe_create(classe=classe_1ciel.classe, date=timezone.localdate(), actor=classe_1ciel.formateur)
     connection.set_schema_to_public()
-    demo_referentiels_load()
-    etablissement = Etablissement.objects.get(schema_name=site.split("//")[1].split(".")[0].replace("-", "_"))
-    annee = annee_scolaire_of(timezone.localdate())
-    abonnement = Abonnement.objects.create(etablissement=etablissement, annee_scolaire=annee,
-                                           statut=Abonnement.Statut.PAYE)
-    abonnement.lignes.create(referentiel_code="BACPRO-CIEL")
-    ciel = Referentiel.objects.filter(code="BACPRO-CIEL").order_by("-version").first()
-    with tenant_context(etablissement):
-        formateur = User.objects.get(email="formateur@demo.cpro.local")
-        formation = Formation.objects.create(referentiel=ciel, intitule="Bac pro CIEL")
-        classe = Classe.objects.create(formation=formation, annee_scolaire=annee, code="1CIEL-A")
-        classe.formateurs.set([formateur])
-        for nom, prenom, email in (("Dupont", "Léa", "apprenti@demo.cpro.local"), ("Martin", "Hugo", ""),
-                                   ("Petit", "Zoé", "")):
-            apprenant = Apprenant.objects.create(nom=nom, prenom=prenom,
-                                                 user=User.objects.filter(email=email).first() if email else None)
-            Inscription.objects.create(apprenant=apprenant, classe=classe, statut="apprenti",
-                                       debut=datetime.date(annee - 1, 9, 1))
-        bilans_classe_create(classe=classe, date=timezone.localdate(), actor=formateur)
-    connection.set_schema_to_public()
-    yield f"{site}/bilans/classes/{classe.pk}/{timezone.localdate().isoformat()}/"
-    connection.set_schema_to_public()
-    Abonnement.objects.filter(pk=abonnement.pk).delete()  # before the establishment is dropped
+    return f"{site}/bilans/classes/{classe_1ciel.classe.pk}/{timezone.localdate().isoformat()}/"
 
 
 def test_the_formateur_fills_the_classe_bilans_with_the_keyboard(page, feuille, login_as):  # noqa: F811

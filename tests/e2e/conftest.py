@@ -4,15 +4,23 @@ The live server only sees committed data, so each test gets a throwaway establis
 template in under a second) that is dropped afterwards: the session's alpha and beta stay untouched.
 """
 
+import datetime
 import os
 import shutil
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from demo.services import DEMO_PASSWORD, DEMO_PEOPLE, demo_seed
+from accounts.models import User
+from demo.services import DEMO_PASSWORD, DEMO_PEOPLE, demo_referentiels_load, demo_seed
+from referentiels.models import Referentiel
+from scolarite.models import Apprenant, Classe, Formation, Inscription
+from tenants.annees import annee_scolaire_of
 from tenants.models import Abonnement, Etablissement
 from tenants.services import etablissement_create, public_ensure
 from tenants.validators import uai_check_letter
@@ -55,6 +63,39 @@ def site(live_server, transactional_db):
     yield f"http://{host}:{port}"
     connection.set_schema_to_public()
     Etablissement.objects.get(schema_name=schema).delete(force_drop=True)
+
+
+ELEVES_1CIEL = (("Dupont", "Léa", "apprenti@demo.cpro.local"), ("Martin", "Hugo", ""), ("Petit", "Zoé", ""))
+
+
+@pytest.fixture
+def classe_1ciel(site):
+    """The throwaway establishment subscribes to Bac pro CIEL this year; the demo formateur teaches its 1CIEL-A,
+    where the demo apprentie Léa Dupont, Hugo Martin and Zoé Petit have been enrolled since last September."""
+    connection.set_schema_to_public()
+    demo_referentiels_load()
+    etablissement = Etablissement.objects.get(schema_name=site.split("//")[1].split(".")[0].replace("-", "_"))
+    annee = annee_scolaire_of(timezone.localdate())
+    abonnement = Abonnement.objects.create(etablissement=etablissement, annee_scolaire=annee,
+                                           statut=Abonnement.Statut.PAYE)
+    abonnement.lignes.create(referentiel_code="BACPRO-CIEL")
+    ciel = Referentiel.objects.filter(code="BACPRO-CIEL").order_by("-version").first()
+    with tenant_context(etablissement):
+        formateur = User.objects.get(email="formateur@demo.cpro.local")
+        formation = Formation.objects.create(referentiel=ciel, intitule="Bac pro CIEL")
+        classe = Classe.objects.create(formation=formation, annee_scolaire=annee, code="1CIEL-A")
+        classe.formateurs.set([formateur])
+        apprenants = []
+        for nom, prenom, email in ELEVES_1CIEL:
+            apprenants.append(Apprenant.objects.create(
+                nom=nom, prenom=prenom, user=User.objects.filter(email=email).first() if email else None))
+            Inscription.objects.create(apprenant=apprenants[-1], classe=classe, statut="apprenti",
+                                       debut=datetime.date(annee - 1, 9, 1))
+    connection.set_schema_to_public()
+    yield SimpleNamespace(etablissement=etablissement, ciel=ciel, formateur=formateur, classe=classe,
+                          apprenants=apprenants, lea=apprenants[0])
+    connection.set_schema_to_public()
+    Abonnement.objects.filter(pk=abonnement.pk).delete()  # django-tenants drops the schema before its FK check
 
 
 @pytest.fixture

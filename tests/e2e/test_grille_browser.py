@@ -1,4 +1,3 @@
-import datetime
 import re
 
 import pytest
@@ -7,50 +6,25 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from accounts.models import User
-from demo.services import demo_referentiels_load
 from evaluations.models import Scenario, ScenarioCritere, Situation
-from referentiels.models import Critere, Referentiel
-from scolarite.models import Apprenant, Classe, Formation, Inscription
-from tenants.annees import annee_scolaire_of
-from tenants.models import Abonnement, Etablissement
+from referentiels.models import Critere
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def situation(site):
-    """The throwaway establishment subscribes to Bac pro CIEL; the demo formateur teaches 1CIEL-A, where the demo
-    apprentie Léa Dupont and two others are enrolled; a formative TP on three criteria is run today."""
-    connection.set_schema_to_public()
-    demo_referentiels_load()
-    etablissement = Etablissement.objects.get(schema_name=site.split("//")[1].split(".")[0].replace("-", "_"))
-    annee = annee_scolaire_of(timezone.localdate())
-    abonnement = Abonnement.objects.create(etablissement=etablissement, annee_scolaire=annee,
-                                           statut=Abonnement.Statut.PAYE)
-    abonnement.lignes.create(referentiel_code="BACPRO-CIEL")
-    ciel = Referentiel.objects.filter(code="BACPRO-CIEL").order_by("-version").first()
-    criteres = list(Critere.objects.filter(referentiel=ciel).order_by("competence__rang", "rang")[:3])
-    with tenant_context(etablissement):
-        formateur = User.objects.get(email="formateur@demo.cpro.local")
-        formation = Formation.objects.create(referentiel=ciel, intitule="Bac pro CIEL")
-        classe = Classe.objects.create(formation=formation, annee_scolaire=annee, code="1CIEL-A")
-        classe.formateurs.set([formateur])
-        for nom, prenom, email in (("Dupont", "Léa", "apprenti@demo.cpro.local"), ("Martin", "Hugo", ""),
-                                   ("Petit", "Zoé", "")):
-            apprenant = Apprenant.objects.create(nom=nom, prenom=prenom,
-                                                 user=User.objects.filter(email=email).first() if email else None)
-            Inscription.objects.create(apprenant=apprenant, classe=classe, statut="apprenti",
-                                       debut=datetime.date(annee, 9, 1))
-        scenario = Scenario.objects.create(titre="TP câblage réseau", auteur=formateur, referentiel=ciel)
+def situation(classe_1ciel):
+    """The demo formateur runs a formative TP on three criteria today in 1CIEL-A (classe_1ciel)."""
+    w = classe_1ciel
+    criteres = list(Critere.objects.filter(referentiel=w.ciel).order_by("competence__rang", "rang")[:3])
+    with tenant_context(w.etablissement):
+        scenario = Scenario.objects.create(titre="TP câblage réseau", auteur=w.formateur, referentiel=w.ciel)
         for rang, critere in enumerate(criteres):
             ScenarioCritere.objects.create(scenario=scenario, critere=critere, rang=rang)
-        situation = Situation.objects.create(scenario=scenario, classe=classe, date=timezone.localdate(),
-                                             created_by=formateur)
+        situation = Situation.objects.create(scenario=scenario, classe=w.classe, date=timezone.localdate(),
+                                             created_by=w.formateur)
     connection.set_schema_to_public()
-    yield situation
-    connection.set_schema_to_public()
-    Abonnement.objects.filter(pk=abonnement.pk).delete()  # before the establishment is dropped
+    return situation
 
 
 def test_the_formateur_fills_a_row_with_the_keyboard_and_the_apprentie_sees_it(page, site, situation, login_as):

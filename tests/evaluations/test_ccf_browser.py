@@ -2,7 +2,6 @@
 the level), saves and locks it; the pages pass the accessibility checks at every width (360 px included, no
 sideways scrolling of the page); the apprentie then reads her levels, without the grade."""
 
-import datetime
 import re
 
 import pytest
@@ -11,51 +10,29 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from accounts.models import User
-from demo.services import demo_referentiels_load
 from evaluations.models import Scenario, ScenarioCritere, Situation
 from evaluations.services_ccf import grilles_ccf_create
-from referentiels.models import Critere, Referentiel
-from scolarite.models import Apprenant, Classe, Formation, Inscription
-from tenants.annees import annee_scolaire_of
-from tenants.models import Abonnement, Etablissement
+from referentiels.models import Critere
 
 from ..e2e.a11y import Report, check_page
-from ..e2e.conftest import browser_type_launch_args, login_as, site  # noqa: F401  (the e2e fixtures)
+from ..e2e.conftest import browser_type_launch_args, classe_1ciel, login_as, site  # noqa: F401  (e2e fixtures)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def grille_url(site):  # noqa: F811
+def grille_url(site, classe_1ciel):  # noqa: F811
     """Léa's draft CCF grid on épreuve E2 of a certificative situation of the demo formateur's 1CIEL-A."""
+    w = classe_1ciel
+    with tenant_context(w.etablissement):
+        scenario = Scenario.objects.create(titre="CCF E2", auteur=w.formateur, referentiel=w.ciel)
+        ScenarioCritere.objects.create(scenario=scenario, critere=Critere.objects.filter(referentiel=w.ciel).first())
+        situation = Situation.objects.create(scenario=scenario, classe=w.classe, date=timezone.localdate(),
+                                             nature="certificative", epreuve=w.ciel.epreuves.get(code="E2"),
+                                             created_by=w.formateur)
+        (grille,) = grilles_ccf_create(situation=situation, actor=w.formateur, apprenants=[w.lea])
     connection.set_schema_to_public()
-    demo_referentiels_load()
-    etablissement = Etablissement.objects.get(schema_name=site.split("//")[1].split(".")[0].replace("-", "_"))
-    annee = annee_scolaire_of(timezone.localdate())
-    abonnement = Abonnement.objects.create(etablissement=etablissement, annee_scolaire=annee,
-                                           statut=Abonnement.Statut.PAYE)
-    abonnement.lignes.create(referentiel_code="BACPRO-CIEL")
-    ciel = Referentiel.objects.filter(code="BACPRO-CIEL").order_by("-version").first()
-    with tenant_context(etablissement):
-        formateur = User.objects.get(email="formateur@demo.cpro.local")
-        formation = Formation.objects.create(referentiel=ciel, intitule="Bac pro CIEL")
-        classe = Classe.objects.create(formation=formation, annee_scolaire=annee, code="1CIEL-A")
-        classe.formateurs.set([formateur])
-        lea = Apprenant.objects.create(nom="Dupont", prenom="Léa",
-                                       user=User.objects.get(email="apprenti@demo.cpro.local"))
-        Inscription.objects.create(apprenant=lea, classe=classe, statut="apprenti",
-                                   debut=datetime.date(annee - 1, 9, 1))
-        scenario = Scenario.objects.create(titre="CCF E2", auteur=formateur, referentiel=ciel)
-        ScenarioCritere.objects.create(scenario=scenario, critere=Critere.objects.filter(referentiel=ciel).first())
-        situation = Situation.objects.create(scenario=scenario, classe=classe, date=timezone.localdate(),
-                                             nature="certificative", epreuve=ciel.epreuves.get(code="E2"),
-                                             created_by=formateur)
-        (grille,) = grilles_ccf_create(situation=situation, actor=formateur)
-    connection.set_schema_to_public()
-    yield f"{site}/ccf/grilles/{grille.pk}/"
-    connection.set_schema_to_public()
-    Abonnement.objects.filter(etablissement=etablissement).delete()  # django-tenants drops before its FK check
+    return f"{site}/ccf/grilles/{grille.pk}/"
 
 
 def test_the_formateur_fills_a_grid_from_the_keyboard_and_locks_it(page, grille_url, login_as):  # noqa: F811
