@@ -33,8 +33,9 @@ system-check: $(STAMP)
 run: system-check
 	@$(PY) -m cpro.runner --port $(PORT)
 
+# Two pytest processes side by side (tests/run.py); with a test path in PYTEST_ARGS, one plain run.
 test: system-check
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m tests.run $(PYTEST_ARGS)
 
 bench: system-check
 	$(PY) -m bench

@@ -15,7 +15,7 @@ from bilans.services import bilan_ligne_set, bilan_validate
 from tenants.models import Etablissement
 
 from ..e2e.a11y import Report, check_page
-from ..e2e.conftest import browser_type_launch_args, login_as, site  # noqa: F401  (the e2e fixtures)
+from ..e2e.conftest import browser_type_launch_args, classe_1ciel, login_as, site  # noqa: F401  (e2e fixtures)
 from .test_bilans_browser import feuille  # noqa: F401  (the demo formateur's 1CIEL-A and today's bilans)
 
 pytestmark = pytest.mark.browser
