@@ -189,6 +189,28 @@ def bilan_entreprise_fill(*, bilan: BilanEntreprise, valeurs: dict[int, str],
 
 # --- Confirming -----------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Enregistrement:
+    saisie: SaisieResult
+    confirme: bool  # the confirmation asked for was recorded
+    refus_confirmation: tuple[str, ...] = ()  # why it was not (what was typed is kept all the same)
+
+
+def bilan_entreprise_save(*, bilan: BilanEntreprise, valeurs: dict[int, str], commentaires: dict[int, str],
+                          appreciation: str | None, actor, vu: int | None, confirmer: bool) -> Enregistrement:
+    """What the bilan's form does: append what changed, then, when asked, the actor's confirmation. A refused
+    confirmation does not undo the values (they are the person's work): it says why. A refused fill raises."""
+    saisie = bilan_entreprise_fill(bilan=bilan, valeurs=valeurs, commentaires=commentaires,
+                                   appreciation=appreciation, actor=actor, vu=vu)
+    if not confirmer:
+        return Enregistrement(saisie=saisie, confirme=False)
+    try:
+        bilan_entreprise_confirm(bilan=bilan, actor=actor)
+    except ValidationError as error:
+        return Enregistrement(saisie=saisie, confirme=False, refus_confirmation=tuple(error.messages))
+    return Enregistrement(saisie=saisie, confirme=True)
+
+
 @transaction.atomic
 def bilan_entreprise_confirm(*, bilan: BilanEntreprise, actor, papier: bool = False) -> BilanEntreprise:
     """The actor's confirmation: the tutor's (online, or `papier`: the formateur records that the tutor signed the

@@ -20,9 +20,10 @@ from .access_fiches import apprenant_fiche_get_for, voit_cote_centre
 from .models_bilan import BilanEntreprise
 from .selectors_bilan import bilan_contenu
 from .services_bilan import (
+    Enregistrement,
     bilan_entreprise_confirm,
     bilan_entreprise_create,
-    bilan_entreprise_fill,
+    bilan_entreprise_save,
     est_tuteur_du_bilan,
     peut_remplir,
 )
@@ -93,28 +94,16 @@ def bilan_entreprise(request, pk: int):
             raise PermissionDenied("Ce bilan ne se modifie pas.")
         valeurs, commentaires = _posted(request, contenu)
         vu = request.POST.get("vu", "")
+        confirmer = request.POST.get("action") == "confirmer"
         try:
-            result = bilan_entreprise_fill(bilan=bilan, valeurs=valeurs, commentaires=commentaires,
-                                           appreciation=request.POST.get("appreciation"), actor=request.user,
-                                           vu=int(vu) if vu.isdigit() else None)
+            fait = bilan_entreprise_save(bilan=bilan, valeurs=valeurs, commentaires=commentaires,
+                                         appreciation=request.POST.get("appreciation"), actor=request.user,
+                                         vu=int(vu) if vu.isdigit() else None, confirmer=confirmer)
         except ValidationError as error:
             errors = error.messages
         else:
-            if request.POST.get("action") == "confirmer":
-                try:
-                    bilan_entreprise_confirm(bilan=bilan, actor=request.user)
-                except ValidationError as error:  # what was typed is kept: only the confirmation waits
-                    messages.error(request, "Vos choix sont enregistrés, mais le bilan n'est pas confirmé : "
-                                   + " ".join(error.messages))
-                    return redirect("bilan_entreprise", pk=bilan.pk)
-            if result.conflit:
-                messages.warning(request, "Quelqu'un d'autre a aussi rempli ce bilan pendant que vous le lisiez : "
-                                          "vos choix sont enregistrés, l'historique montre les deux.")
-            if result.confirmations_retirees:
-                messages.warning(request, "Le bilan a changé après une confirmation : chacun doit le confirmer à "
-                                          "nouveau.")
-            messages.success(request, _message(request, result.ecrites))
-            if request.POST.get("action") == "confirmer" and est_tuteur_du_bilan(request.user, bilan):
+            _messages_of(request, fait)
+            if fait.confirme and est_tuteur_du_bilan(request.user, bilan):
                 return redirect("tuteur_home")  # the tutor goes back to what else awaits them
             return redirect("bilan_entreprise", pk=bilan.pk)
     bilan.refresh_from_db()
@@ -126,10 +115,19 @@ def bilan_entreprise(request, pk: int):
     }, status=400 if errors else 200)
 
 
-def _message(request, ecrites: int) -> str:
-    if request.POST.get("action") == "confirmer":
-        return "Bilan confirmé. Merci !"
-    return f"{ecrites} changement(s) enregistré(s)." if ecrites else "Rien n'a changé."
+def _messages_of(request, fait: Enregistrement) -> None:
+    if fait.refus_confirmation:  # what was typed is kept: only the confirmation waits
+        messages.error(request, "Vos choix sont enregistrés, mais le bilan n'est pas confirmé : "
+                       + " ".join(fait.refus_confirmation))
+        return
+    if fait.saisie.conflit:
+        messages.warning(request, "Quelqu'un d'autre a aussi rempli ce bilan pendant que vous le lisiez : "
+                                  "vos choix sont enregistrés, l'historique montre les deux.")
+    if fait.saisie.confirmations_retirees:
+        messages.warning(request, "Le bilan a changé après une confirmation : chacun doit le confirmer à nouveau.")
+    messages.success(request, "Bilan confirmé. Merci !" if fait.confirme else
+                     f"{fait.saisie.ecrites} changement(s) enregistré(s)." if fait.saisie.ecrites else
+                     "Rien n'a changé.")
 
 
 @role_required(Role.DIRECTION, Role.FORMATEUR, Role.TUTEUR)

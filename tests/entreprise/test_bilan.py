@@ -15,6 +15,7 @@ from entreprise.services_bilan import (
     bilan_entreprise_confirm,
     bilan_entreprise_create,
     bilan_entreprise_fill,
+    bilan_entreprise_save,
 )
 from entreprise.services_fiches import fiche_adjust_for
 from evaluations.models import Evaluation, Lieu
@@ -144,6 +145,17 @@ def test_it_cannot_be_confirmed_before_every_criterion_has_a_value(alpha, bilan,
         bilan_entreprise_fill(bilan=bilan, valeurs={first: "A"}, actor=personas["formateur"])
         with pytest.raises(ValidationError, match="1 critère"):
             bilan_entreprise_confirm(bilan=bilan, actor=personas["formateur"])
+        bilan.refresh_from_db()
+        assert bilan.confirme_formateur_le is None
+
+
+def test_saving_with_a_refused_confirmation_keeps_the_values_and_says_why(alpha, bilan, personas):
+    with tenant_context(alpha):
+        first, _ = criteres_of(bilan)
+        fait = bilan_entreprise_save(bilan=bilan, valeurs={first: "A"}, commentaires={}, appreciation=None,
+                                     actor=personas["formateur"], vu=None, confirmer=True)
+        assert not fait.confirme and "1 critère" in " ".join(fait.refus_confirmation)
+        assert fait.saisie.ecrites == 1 and BilanSaisie.objects.filter(bilan=bilan, critere_id=first).exists()
         bilan.refresh_from_db()
         assert bilan.confirme_formateur_le is None
 
