@@ -220,3 +220,30 @@ def classe_notes(classe: Classe) -> list[SeanceNotes]:
                                                          x.bilan.apprenant.prenom.lower(), x.bilan.apprenant_id)):
         seances.setdefault(ligne.bilan.date, SeanceNotes(ligne.bilan.date)).lignes.append(ligne)
     return [seances[date] for date in sorted(seances, reverse=True)]
+
+
+@dataclass
+class Calcul:
+    """What typed weights give, shown live as the formateur types: total, computed grade, final grade with the
+    adjustment, or what is wrong with them."""
+
+    total: Decimal | None = None
+    valeur: Decimal | None = None
+    finale: Decimal | None = None
+    erreurs: list[str] = field(default_factory=list)
+
+
+def note_calcul(page: "NotePage", poids: dict[int, Decimal], erreurs: list[str], ajustement: Decimal) -> Calcul:
+    """The grade `poids` give the bilan of `page` (nothing written); `erreurs`: those already found in the form.
+    The justification of an adjustment is checked on saving only."""
+    calcul = Calcul(erreurs=list(erreurs))
+    if len(poids) == len(page.lignes):
+        calcul.total = sum(poids.values(), Decimal(0))
+        calcul.erreurs += poids_erreurs(poids, [ligne.competence_id for ligne in page.lignes])
+    if page.lignes and not calcul.erreurs:
+        calcul.valeur = note_of({ligne.competence_id: ligne.valeur for ligne in page.lignes}, poids)
+        if abs(ajustement) <= AJUSTEMENT_MAX:
+            calcul.finale = note_finale_of(calcul.valeur, ajustement)
+        else:
+            calcul.erreurs.append(AJUSTEMENT_REFUS)
+    return calcul

@@ -189,3 +189,21 @@ def notes_appliquer(*, bilan: Bilan, poids: dict[int, Decimal] | None = None, ac
     audit_record(actor=actor, action="note_periode_poids_appliques", target=f"{bilan.classe.code} : {bilan}",
                  details={"bilan": bilan.pk, "notes": [n.pk for n in result.notes], "ignores": len(result.ignores)})
     return result
+
+
+ACTIONS = ("proposer", "appliquer", "finaliser")
+
+
+def note_enregistrer(*, bilan: Bilan, action: str, poids: dict[int, Decimal], ajustement: Decimal,
+                     justification: str, vu: int | None, actor) -> Note | Application:
+    """The grade page's writes: « proposer » saves this learner's proposed grade, « appliquer » proposes the same
+    weights to every learner of the classe with the same evaluated competencies, « finaliser » records the grade
+    with its adjustment. Refusals are French ValidationErrors (code "conflit": someone recorded one since `vu`)."""
+    if action == "proposer":
+        return note_poids_set(bilan=bilan, poids=poids, actor=actor)
+    if action == "appliquer":
+        return notes_appliquer(bilan=bilan, poids=poids, actor=actor)
+    if action == "finaliser":
+        return note_finalise(bilan=bilan, poids=poids, ajustement=ajustement, justification=justification,
+                             actor=actor, vu=vu)
+    raise ValidationError("Action inconnue : recalculez, proposez, appliquez ou enregistrez la note.")

@@ -18,9 +18,9 @@ from django_tenants.utils import tenant_context
 
 from accounts.models import AuditEvent
 from bilans.models import Bilan, Note, NotePoids
-from bilans.selectors_notes import note_page, notes_finales_of, poids_par_defaut
+from bilans.selectors_notes import AJUSTEMENT_REFUS, note_calcul, note_page, notes_finales_of, poids_par_defaut
 from bilans.services import bilan_create, bilan_ligne_set, bilan_validate
-from bilans.services_notes import note_finalise, note_poids_set, notes_appliquer
+from bilans.services_notes import note_enregistrer, note_finalise, note_poids_set, notes_appliquer
 from tenants.models import Abonnement
 
 from .conftest import TODAY, learners_add
@@ -99,6 +99,32 @@ def test_the_grade_maps_the_levels_by_rank_and_weighs_them(alpha, monde):
         assert par_code(m, {p.competence_id: p.poids for p in note.poids.all()}) == {
             "C01": D("27.27"), "C02": D("27.27"), "C03": D("45.46")}
         assert note.note_finale is None and note.finalisee_par is None
+
+
+def test_the_live_calculation_gives_the_grade_the_weights_would_record_and_writes_nothing(alpha, monde):
+    m = monde
+    with tenant_context(alpha):
+        bilan = bilan_valide(m, m.lea, {"C03": "BM", "C01": "M", "C02": "M"})
+        page, avant = note_page(bilan), writes(alpha)
+        calcul = note_calcul(page, dict(page.defaut), [], D("1.5"))
+        assert (calcul.total, calcul.valeur, calcul.finale, calcul.erreurs) == (D(100), D("16.4"), D("17.9"), [])
+        assert note_calcul(page, dict(page.defaut), [], D("2.5")).erreurs == [AJUSTEMENT_REFUS]
+        bancal = note_calcul(page, poids(m, C01=50, C02=30, C03=10), [], D(0))
+        assert bancal.total == D(90) and bancal.valeur is None and bancal.erreurs
+        assert writes(alpha) == avant
+
+
+def test_the_grade_page_writes_only_through_its_three_actions(alpha, monde):
+    m = monde
+    with tenant_context(alpha):
+        bilan = bilan_valide(m, m.lea, {"C03": "BM", "C01": "M", "C02": "M"})
+        with pytest.raises(ValidationError, match="Action inconnue"):
+            note_enregistrer(bilan=bilan, action="supprimer", poids={}, ajustement=D(0), justification="",
+                             vu=None, actor=m.formateur)
+        assert writes(alpha) == (0, 0, 0)
+        note = note_enregistrer(bilan=bilan, action="finaliser", poids=dict(note_page(bilan).defaut),
+                                ajustement=D("-1"), justification="Oral hésitant", vu=0, actor=m.formateur)
+        assert note.note_finale == D("15.4") and note.finalisee_par == m.formateur
 
 
 def test_the_grade_is_rounded_half_up_to_the_tenth(alpha, monde):
