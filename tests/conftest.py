@@ -157,6 +157,28 @@ def login(client: Client, email: str, password: str = PASSWORD):
     return response
 
 
+def call(client: Client, method: str, url: str, data=None, **extra):
+    """A request through `client`, the connection back on the public schema afterwards (as a new request finds it)."""
+    response = getattr(client, method)(url, data or {}, **extra)
+    connection.set_schema_to_public()
+    return response
+
+
+def logged(email: str, host: str = "alpha.localhost") -> Client:
+    client = host_client(host)
+    assert login(client, email).status_code == 302
+    return client
+
+
+def queries_of(client: Client, url: str) -> int:
+    """How many SQL queries a GET of `url` runs (it must answer 200)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert call(client, "get", url).status_code == 200
+    return len(queries)
+
+
 @pytest.fixture
 def as_role(alpha_client, personas):
     """A client of alpha logged in as the persona of `role`."""

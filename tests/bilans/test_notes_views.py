@@ -7,16 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tenants.utils import tenant_context
 
 from bilans.models import Note
 from bilans.services_notes import note_finalise, note_poids_set
 
+from ..conftest import call, logged, queries_of
 from .conftest import TODAY, learners_add
 from .test_notes import bilan_valide, writes
-from .test_views import call, logged
 
 pytestmark = pytest.mark.django_db
 JOUR = datetime.timedelta(days=1)
@@ -217,11 +216,6 @@ def test_beta_cannot_see_alpha_grades(beta, charlie, monde, notes):
 
 
 # --- Fixed numbers of queries ------------------------------------------------------------------------------------
-
-def queries_of(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert call(client, "get", url).status_code == 200
-    return len(queries)
 
 
 def test_the_classe_grades_page_runs_a_fixed_number_of_queries(as_role, alpha, monde, notes):

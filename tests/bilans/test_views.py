@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from bilans.models import Bilan, BilanLigne
 from bilans.services import bilan_create, bilan_validate, bilans_classe_create
 
-from ..conftest import host_client, login
+from ..conftest import call, logged
 from .conftest import TODAY, learners_add
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +32,6 @@ def bilans(alpha, monde):
     return {"ancien": ancien, "lea": lea, "ligne": ligne}
 
 
-def call(client, method, url, data=None):
-    response = getattr(client, method)(url, data or {})
-    connection.set_schema_to_public()
-    return response
-
-
-def logged(email, host="alpha.localhost"):
-    client = host_client(host)
-    assert login(client, email).status_code == 302
-    return client
 
 
 def pages(m, b):

@@ -14,14 +14,9 @@ from entreprise import services_journal as services
 from entreprise.models import EntreeAvis, EntreeJournal, Preuve
 from tests.conftest import host_client, login, make_person
 
+from ..conftest import call
 from .conftest import TODAY
 from .test_journal import PDF, jpeg_with_exif
-
-
-def call(client, method, url, data=None, **extra):
-    response = getattr(client, method)(url, data or {}, **extra)
-    connection.set_schema_to_public()
-    return response
 
 
 def write(etablissement, world, auteur, *, apprenant=None, fichiers=(), texte="Pose de prises RJ45."):

@@ -15,8 +15,8 @@ from documents.rendu import pdf_from_template
 from evaluations.models_ccf import GrilleCCF
 from evaluations.services_ccf import grille_ccf_new_version
 
+from ..conftest import call
 from .test_ccf_data import ccf_fixture, grilles_fixture  # noqa: F401
-from .test_ccf_views import call
 
 pytestmark = pytest.mark.django_db
 

@@ -5,29 +5,18 @@ import html
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tenants.utils import tenant_context
 
 from evaluations.models_ccf import GrilleCCF
 from evaluations.services_ccf import grilles_ccf_create
 
-from ..conftest import host_client, login
+from ..conftest import call, logged, queries_of
 from .test_ccf_data import ccf_fixture, grilles_fixture, learners_add  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-def call(client, method, url, data=None):
-    response = getattr(client, method)(url, data or {})
-    connection.set_schema_to_public()
-    return response
-
-
-def logged(email, host="alpha.localhost"):
-    client = host_client(host)
-    assert login(client, email).status_code == 302
-    return client
 
 
 def pages(w, g):
@@ -192,11 +181,6 @@ def test_the_certificative_situation_page_links_to_its_ccf_grids(ccf, grilles, a
 
 LIST_QUERIES = 12
 
-
-def queries_of(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert call(client, "get", url).status_code == 200
-    return len(queries)
 
 
 def test_the_situation_list_runs_a_fixed_number_of_queries(ccf, grilles, as_role, django_assert_max_num_queries):

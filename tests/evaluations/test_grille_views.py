@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 from evaluations.models import Evaluation, Niveau
 from evaluations.selectors_grille import echelle_version_for
 
-from ..conftest import host_client, login
+from ..conftest import host_client, logged
 from .conftest_grille import Classe, grille_data_fixture, learners_add, situation_build  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +33,6 @@ def call(client, spec):
     connection.set_schema_to_public()
     return response
 
-
-def logged(email, host="alpha.localhost"):
-    client = host_client(host)
-    assert login(client, email).status_code == 302
-    return client
 
 
 def save(client, d, valeur, *, apprenant=None, critere=None, vu="", commentaire=""):

@@ -10,6 +10,7 @@ from evaluations import services_scenario as services
 from evaluations.models import Ressource, Scenario, Situation
 from tests.conftest import host_client, login, make_person
 
+from ..conftest import call
 from .conftest import TODAY
 
 PDF = b"%PDF-1.4\n%test\n"
@@ -52,11 +53,6 @@ def urls(scenario, ressource, situation):
         ("get", f"/formateur/scenarios/situations/{situation.pk}/", "read"),
     ]
 
-
-def call(client, method, url):
-    response = getattr(client, method)(url)
-    connection.set_schema_to_public()
-    return response
 
 
 @pytest.mark.parametrize("role", ["apprenant", "tuteur"])
